@@ -1,0 +1,12 @@
+# Script mode: writes OUTPUT with one raw string literal per file in FILES ("|"-separated).
+string(REPLACE "|" ";" FILES "${FILES}")
+set(body "// Generated from presets/*.json by cmake/embed_presets_script.cmake.\n")
+string(APPEND body "#include <string_view>\n#include <vector>\n\nnamespace sbx::detail {\n")
+string(APPEND body "std::vector<std::string_view> builtin_preset_sources() {\n  return {\n")
+foreach(file IN LISTS FILES)
+  file(READ ${file} content)
+  string(APPEND body "    R\"sbxpreset(${content})sbxpreset\",\n")
+endforeach()
+string(APPEND body "  };\n}\n}  // namespace sbx::detail\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

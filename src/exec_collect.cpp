@@ -1,0 +1,34 @@
+#include "exec_collect.hpp"
+
+#include <chrono>
+
+namespace sbx::detail {
+
+awaitable<ExecResult> exec_collect(SandboxSession& session, ExecRequest request) {
+  ExecResult result;
+  request.on_output = [&result](output_stream which, std::string_view chunk) {
+    (which == output_stream::std_out ? result.std_out : result.std_err).append(chunk);
+  };
+  const auto started = std::chrono::steady_clock::now();
+  const auto status = co_await session.exec(std::move(request));
+  result.exit_code = status.exit_code;
+  result.timed_out = status.timed_out;
+  result.duration = std::chrono::steady_clock::now() - started;
+  co_return result;
+}
+
+awaitable<ExecResult> exec_collect(SandboxSession& session, std::vector<std::string> argv) {
+  ExecRequest request;
+  request.argv = std::move(argv);
+  request.cwd = session.workdir();
+  co_return co_await exec_collect(session, std::move(request));
+}
+
+awaitable<ExecResult> exec_script(SandboxSession& session, std::string script,
+                                  std::vector<std::string> args) {
+  std::vector<std::string> argv{"/bin/sh", "-c", std::move(script), "sbx"};
+  for (auto& a : args) argv.push_back(std::move(a));
+  co_return co_await exec_collect(session, std::move(argv));
+}
+
+}  // namespace sbx::detail
