@@ -1,0 +1,111 @@
+#include "process/run_process.hpp"
+
+#include "process/child_process.hpp"
+#include "process/concurrently.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace sbx::process {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::posix::stream_descriptor;
+
+// Read size per stream: half a pipe's default capacity. Pages of the buffer that a
+// small output never reaches are never touched, so they cost no resident memory.
+constexpr std::size_t chunk_size = 32 * 1024;
+
+// Hands everything `pipe` yields to `on_output` until EOF, then closes it.
+awaitable<void> pump(stream_descriptor& pipe, output_stream stream, std::span<char> buffer,
+                     const output_handler& on_output) {
+  for (;;) {
+    const auto [ec, n] = co_await pipe.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+                                                       asio::as_tuple(asio::deferred));
+    if (n > 0) on_output(stream, {buffer.data(), n});
+    if (ec == asio::error::eof) break;
+    if (ec) throw boost::system::system_error(ec, "read child output");
+  }
+  pipe.close();
+}
+
+// Writes `data` to the child's stdin, then closes it (EOF). A child that stops
+// reading (EPIPE) simply ends the input.
+awaitable<void> feed(stream_descriptor& pipe, std::string_view data) {
+  co_await asio::async_write(pipe, asio::buffer(data), asio::as_tuple(asio::deferred));
+  pipe.close();
+}
+
+// Delivers what the pipe holds right now, without waiting for more, then closes it.
+// Only the bytes present on entry are read: a background process that keeps writing
+// cannot hold the caller here.
+void drain(stream_descriptor& pipe, output_stream stream, std::span<char> buffer,
+           const output_handler& on_output) {
+  if (!pipe.is_open()) return;
+  boost::system::error_code ec;
+  stream_descriptor::bytes_readable available;
+  pipe.io_control(available, ec);
+  for (std::size_t left = ec ? 0 : available.get(); left > 0 && !ec;) {
+    const std::size_t n = pipe.read_some(asio::buffer(buffer.data(), std::min(left, buffer.size())), ec);
+    if (n > 0) on_output(stream, {buffer.data(), n});
+    left -= std::min(left, n);
+  }
+  pipe.close(ec);
+}
+
+// Streams the child's output (and feeds its input) until the child exits.
+awaitable<void> supervise(child_process& child, const spawn_spec& spec, std::span<char> out_buffer,
+                          std::span<char> err_buffer, const output_handler& on_output) {
+  std::vector<awaitable<void>> io;
+  io.push_back(pump(child.stdout_pipe(), output_stream::std_out, out_buffer, on_output));
+  io.push_back(pump(child.stderr_pipe(), output_stream::std_err, err_buffer, on_output));
+  if (spec.stdin_data) io.push_back(feed(child.stdin_pipe(), *spec.stdin_data));
+  // Output may end before the exit (the child closed its stdout) or after it (a
+  // background process holds the pipes): the exit is what ends the command.
+  if (co_await first_of(all_of(std::move(io)), child.wait_exit()) == 0) co_await child.wait_exit();
+}
+
+}  // namespace
+
+awaitable<process_result> run_process(spawn_spec spec, output_handler on_output,
+                                      std::optional<std::chrono::milliseconds> timeout) {
+  const auto executor = co_await asio::this_coro::executor;
+  auto spawned = spawn(spec);
+  if (auto* failure = std::get_if<spawn_failure>(&spawned)) {
+    on_output(output_stream::std_err, failure->message);
+    co_return process_result{.exit_code = failure->exit_code};
+  }
+  child_process child(executor, std::move(std::get<spawned_child>(spawned)), spec.groups);
+
+  const std::unique_ptr<char[]> buffers(new char[2 * chunk_size]);
+  const std::span out_buffer(buffers.get(), chunk_size);
+  const std::span err_buffer(buffers.get() + chunk_size, chunk_size);
+
+  bool timed_out = false;
+  if (timeout) {
+    asio::steady_timer timer(executor, *timeout);
+    timed_out = co_await first_of(supervise(child, spec, out_buffer, err_buffer, on_output),
+                                  timer.async_wait(asio::use_awaitable)) == 1;
+  } else {
+    co_await supervise(child, spec, out_buffer, err_buffer, on_output);
+  }
+  if (timed_out) {
+    child.kill_group();
+    co_await child.wait_exit();
+  }
+  drain(child.stdout_pipe(), output_stream::std_out, out_buffer, on_output);
+  drain(child.stderr_pipe(), output_stream::std_err, err_buffer, on_output);
+  co_return process_result{.exit_code = timed_out ? 124 : *child.exit_code(), .timed_out = timed_out};
+}
+
+}  // namespace sbx::process
