@@ -96,6 +96,12 @@ awaitable<SnapshotInfo> SandboxSession::snapshot() {
   co_return SnapshotInfo{};
 }
 
+awaitable<std::string> SandboxSession::expose_port(int port) {
+  throw FeatureNotSupportedError("This backend cannot expose sandbox ports",
+                                 {.op = "expose_port", .context = {{"port", std::to_string(port)}}});
+  co_return std::string{};
+}
+
 awaitable<void> Driver::start() { co_return; }
 
 awaitable<SweepReport> Driver::sweep() {

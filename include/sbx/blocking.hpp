@@ -44,6 +44,14 @@ class Sandbox {
   ExecResult exec(argv command, ExecOptions options = {});
   ExecResult exec_stream(std::string command, output_handler on_output, ExecOptions options = {});
   ExecResult run_code(std::string code, std::string language = "python", ExecOptions options = {});
+  template <class T>
+  T exec_as(std::string command, ExecOptions options = {}) {
+    return run(*context_, sandbox_.exec_as<T>(std::move(command), std::move(options)));
+  }
+  template <class T>
+  T run_code_as(std::string code, std::string language = "python") {
+    return run(*context_, sandbox_.run_code_as<T>(std::move(code), std::move(language)));
+  }
   std::vector<FileInfo> list_files(std::string path = ".");
   std::string read_file(std::string path);
   void write_file(std::string path, std::string content);

@@ -85,6 +85,9 @@ class SandboxSession {
 
   /// Default: FeatureNotSupportedError.
   virtual awaitable<SnapshotInfo> snapshot();
+  /// "host:port" where the host reaches sandbox port `port`. Default:
+  /// FeatureNotSupportedError.
+  virtual awaitable<std::string> expose_port(int port);
   /// Driver-specific resume data (see Driver::resume).
   virtual boost::json::object session_data() const = 0;
   /// Ends the sandbox and frees everything it holds. Idempotent.

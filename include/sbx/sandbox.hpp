@@ -71,6 +71,19 @@ class Sandbox {
   awaitable<ExecResult> run_code(std::string code, std::string language = "python",
                                  ExecOptions options = {});
 
+  /// Runs `command` and parses a T from its stdout (rules in structured.hpp).
+  /// Errors: CommandFailedError on a non-zero exit (carrying exit code, stdout and
+  /// stderr); SandboxExecutionError when no JSON object converts (naming the field).
+  template <class T>
+  awaitable<T> exec_as(std::string command, ExecOptions options = {});
+  /// Argument-vector form; with `inject_schema`, json_schema<T>() is appended (after a
+  /// space) to the last argument, e.g. an agent's prompt.
+  template <class T>
+  awaitable<T> exec_as(argv command, ExecOptions options = {}, bool inject_schema = false);
+  /// run_code, then parse a T from its stdout as exec_as does.
+  template <class T>
+  awaitable<T> run_code_as(std::string code, std::string language = "python", ExecOptions options = {});
+
   /// Entries of a directory: full paths, sorted by path. Errors: SandboxNotFoundError
   /// (missing path), SandboxExecutionError (not a directory).
   awaitable<std::vector<FileInfo>> list_files(std::string path = ".");
@@ -114,3 +127,5 @@ class Sandbox {
 };
 
 }  // namespace sbx
+
+#include "sbx/impl/sandbox_structured.hpp"

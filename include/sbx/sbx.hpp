@@ -1,6 +1,7 @@
 // sbx: one C++20 coroutine API over many code-execution sandbox providers.
 #pragma once
 
+#include "sbx/agents.hpp"
 #include "sbx/blocking.hpp"
 #include "sbx/capabilities.hpp"
 #include "sbx/client.hpp"
@@ -11,5 +12,6 @@
 #include "sbx/presets.hpp"
 #include "sbx/registry.hpp"
 #include "sbx/sandbox.hpp"
+#include "sbx/structured.hpp"
 #include "sbx/types.hpp"
 #include "sbx/workspace.hpp"
