@@ -1,5 +1,6 @@
 #include "http/endpoint.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <boost/url/parse.hpp>
@@ -59,8 +60,11 @@ endpoint parse_endpoint(std::string_view url, std::string_view unix_host) {
   if (ep.host.empty()) fail("missing host");
   const std::uint16_t default_port = ep.kind == transport::tls ? 443 : 80;
   if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) fail("invalid port");
-    ep.port = u.port_number();
+    const std::string_view digits = u.port();
+    unsigned long port = 0;
+    for (char c : digits) port = std::min(port * 10 + static_cast<unsigned long>(c - '0'), 65536ul);
+    if (digits.empty() || port == 0 || port > 65535) fail("invalid port");
+    ep.port = static_cast<std::uint16_t>(port);
   } else {
     ep.port = default_port;
   }

@@ -10,7 +10,7 @@
 // Note: never co_await inside CHECK/REQUIRE: g++ 12 evaluates the operand of Catch's
 // unevaluated `false && (expr)` guard in coroutines, repeating the request.
 
-using namespace sbx_test;
+using namespace sbx_http_test;
 using namespace boost::asio::experimental::awaitable_operators;
 namespace sh = sbx::http;
 using clock_type = std::chrono::steady_clock;

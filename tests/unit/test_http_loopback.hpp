@@ -29,7 +29,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-namespace sbx_test {
+namespace sbx_http_test {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -104,6 +104,7 @@ struct server_stats {
   int requests = 0;
   int open = 0;      // connections open now
   int max_open = 0;  // most connections open at once
+  std::string last_sni;  // TLS only: server name the client sent
 };
 
 /// Serves connections on one listening socket of the test's io_context.
@@ -176,6 +177,8 @@ class loopback_server {
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(sock)), *tls);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_tuple_awaitable);
     if (ec) co_return;
+    const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+    st->stats.last_sni = sni ? sni : "";
     co_await session(std::move(stream), st, index);
   }
 
@@ -234,4 +237,4 @@ inline std::string temp_socket_path(const std::string& name) {
       .string();
 }
 
-}  // namespace sbx_test
+}  // namespace sbx_http_test
