@@ -1,0 +1,12 @@
+# Script mode: writes OUTPUT defining sbx::drivers::ray::agent_source() from SOURCE.
+file(READ ${SOURCE} content)
+string(FIND "${content}" ")sbxagent\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${SOURCE} contains the raw string delimiter )sbxagent\"")
+endif()
+set(body "// Generated from drivers/ray/agent/sbx_ray_agent.py by embed_agent_script.cmake.\n")
+string(APPEND body "#include \"drivers/ray/agent_source.hpp\"\n\nnamespace sbx::drivers::ray {\n")
+string(APPEND body "std::string_view agent_source() {\n  return R\"sbxagent(${content})sbxagent\";\n}\n")
+string(APPEND body "}  // namespace sbx::drivers::ray\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
