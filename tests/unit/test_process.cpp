@@ -1,6 +1,7 @@
 // src/process: child processes on an Asio executor.
 #include "process/run_process.hpp"
 
+#include "support/process_groups.hpp"
 #include "support/run.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -47,36 +47,6 @@ spawn_spec command(std::vector<std::string> argv) {
 }
 
 spawn_spec shell(std::string script) { return command({"/bin/sh", "-c", std::move(script)}); }
-
-// Members of the process group `pgid` that have not exited (zombies do not count),
-// read from /proc.
-int running_members(pid_t pgid) {
-  int count = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    char state = 0;
-    long ppid = 0;
-    long group = 0;
-    if (std::sscanf(line.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &group) != 3) continue;
-    if (group == pgid && state != 'Z' && state != 'X') ++count;
-  }
-  return count;
-}
-
-// True once no member of the group runs any more (polls for up to five seconds: the
-// kernel delivers SIGKILL asynchronously).
-bool group_gone(pid_t pgid) {
-  for (int i = 0; i < 100; ++i) {
-    if (running_members(pgid) == 0) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
 
 pid_t first_line_pid(const std::string& out) { return static_cast<pid_t>(std::stol(out)); }
 
@@ -241,7 +211,7 @@ TEST_CASE("run_process timeout kills the whole process group", "[process]") {
   CHECK(result.exit_code == 124);
   CHECK(output.err == "partial\n");
   const pid_t pgid = first_line_pid(output.out);
-  CHECK(group_gone(pgid));
+  CHECK(sbx_test::group_gone(pgid));
   CHECK(::waitpid(pgid, nullptr, WNOHANG) == -1);  // reaped: not our child any more
 }
 
@@ -270,7 +240,7 @@ TEST_CASE("run_process cancellation kills the group, reaps and rethrows", "[proc
   const pid_t pgid = first_line_pid(output.out);
   CHECK(::waitpid(pgid, nullptr, WNOHANG) == -1);
   CHECK(errno == ECHILD);
-  CHECK(group_gone(pgid));
+  CHECK(sbx_test::group_gone(pgid));
 }
 
 TEST_CASE("run_process kills the group when the output handler throws", "[process]") {
@@ -282,7 +252,7 @@ TEST_CASE("run_process kills the group when the output handler throws", "[proces
                                               })),
                     "handler failed");
   REQUIRE(pgid > 0);
-  CHECK(group_gone(pgid));
+  CHECK(sbx_test::group_gone(pgid));
 }
 
 TEST_CASE("run_process returns at the exit even if background processes hold the pipes",
@@ -296,11 +266,11 @@ TEST_CASE("run_process returns at the exit even if background processes hold the
   CHECK(seconds_since(start) < 10);
   CHECK(result.exit_code == 0);
   const pid_t pgid = first_line_pid(output.out);
-  CHECK(running_members(pgid) == 1);
+  CHECK(sbx_test::running_members(pgid) == 1);
   CHECK(groups->size() == 1);  // the background sleep keeps the group recorded
   groups->kill_all();
   CHECK(groups->size() == 0);
-  CHECK(group_gone(pgid));
+  CHECK(sbx_test::group_gone(pgid));
 }
 
 TEST_CASE("process_group_set forgets groups that ended", "[process]") {

@@ -1,0 +1,130 @@
+#include "drivers/local/local_driver.hpp"
+
+#include "drivers/local/host_files.hpp"
+#include "drivers/local/local_sandbox.hpp"
+#include "drivers/local/sandbox_dir.hpp"
+#include "json_fields.hpp"
+#include "log.hpp"
+#include "owner_labels.hpp"
+#include "paths.hpp"
+#include "sbx/errors.hpp"
+
+namespace sbx::drivers::local {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::system_clock;
+
+const std::string backend_name = "local";
+
+const Capabilities& local_capabilities() {
+  static const Capabilities capabilities{
+      .isolated = false,
+      .network_control = false,
+      .resume = true,
+      .separate_stderr = true,
+      .streaming = true,
+      .lifetime_backstop = true,
+      .sweep = true,
+  };
+  return capabilities;
+}
+
+error_info info(const char* op, error_context context = {}) {
+  return {.backend = backend_name, .op = op, .context = std::move(context)};
+}
+
+}  // namespace
+
+BackendInfo backend_info() {
+  return {
+      .name = backend_name,
+      .description = "Subprocesses on this host in a private directory; no isolation or network "
+                     "control; the lifetime timer only acts while the creating process runs",
+      .capabilities = local_capabilities(),
+      .factory = [](boost::asio::any_io_executor executor, const ClientOptions& options) -> std::shared_ptr<Driver> {
+        return std::make_shared<local_driver>(std::move(executor), options);
+      },
+  };
+}
+
+local_driver::local_driver(boost::asio::any_io_executor executor, const ClientOptions& options)
+    : executor_(std::move(executor)),
+      base_(base_directory(options.driver_options)),
+      host_env_(std::make_shared<const process::environment>(process::host_environment())) {}
+
+const std::string& local_driver::name() const { return backend_name; }
+
+const Capabilities& local_driver::capabilities() const { return local_capabilities(); }
+
+awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOptions& options) {
+  if (!options.allow_internet) {
+    throw FeatureNotSupportedError(
+        "The local backend cannot restrict network access (allow_internet=false); use bwrap or docker",
+        info("create"));
+  }
+  local_sandbox_config config{.env_vars = options.env_vars};
+  if (options.timeout_secs > 0) config.deadline = system_clock::now() + std::chrono::seconds(options.timeout_secs);
+  try {
+    config.dir = create_sandbox_dir(base_, {.labels = options.labels, .deadline = config.deadline});
+  } catch (const std::system_error& e) {
+    throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
+                               info("create", {{"path", base_.string()}}));
+  }
+  config.owns_workdir = !options.workdir;
+  config.workdir = options.workdir ? detail::resolve_sandbox_path(fs::current_path().string(), *options.workdir)
+                                   : work_dir(config.dir).string();
+  try {
+    fs::create_directories(config.workdir);
+  } catch (const std::system_error& e) {
+    remove_host_tree(config.dir);
+    throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
+                               info("create", {{"path", config.workdir}}));
+  }
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
+}
+
+awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::json::object& data) {
+  const detail::json_reader read{data, "local session state"};
+  local_sandbox_config config{
+      .dir = read.required_string("dir"),
+      .workdir = read.required_string("workdir"),
+      .owns_workdir = read.bool_or("owns_workdir", true),
+      .env_vars = read.string_map("env_vars"),
+  };
+  if (const auto deadline = read.optional_string("deadline")) {
+    config.deadline = detail::parse_utc(*deadline);
+    if (!config.deadline) {
+      throw SandboxConfigurationError("local session state: key 'deadline' must be an ISO 8601 UTC time");
+    }
+  }
+  const error_info gone = info("resume", {{"path", config.dir.string()}});
+  std::error_code ec;
+  if (!fs::is_directory(config.dir, ec) || !fs::is_directory(config.workdir, ec)) {
+    throw SandboxNotFoundError("The local sandbox " + config.dir.filename().string() + " no longer exists", gone);
+  }
+  if (config.deadline && *config.deadline <= system_clock::now()) {
+    remove_host_tree(config.dir);
+    throw SandboxNotFoundError("The local sandbox " + config.dir.filename().string() + " reached the end of its lifetime", gone);
+  }
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
+}
+
+awaitable<SweepReport> local_driver::sweep() {
+  SweepReport report;
+  std::error_code ec;
+  for (fs::directory_iterator it(base_, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto record = read_owner_record(it->path());
+    if (!record) continue;
+    if (!record->orphaned()) {
+      ++report.kept;
+    } else if (const auto failure = remove_host_tree(it->path())) {
+      detail::log(log_level::warning, "sweep could not remove " + it->path().string() + ": " + failure.message());
+    } else {
+      report.removed.push_back(it->path().filename().string());
+    }
+  }
+  co_return report;
+}
+
+}  // namespace sbx::drivers::local

@@ -1,0 +1,202 @@
+#include "drivers/local/local_sandbox.hpp"
+
+#include "drivers/local/host_files.hpp"
+#include "drivers/local/sandbox_dir.hpp"
+#include "log.hpp"
+#include "owner_labels.hpp"
+#include "process/process_group.hpp"
+#include "process/run_process.hpp"
+#include "sbx/errors.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <mutex>
+
+namespace sbx::drivers::local {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+error_info info(const char* op, error_context context = {}) {
+  return {.backend = "local", .op = op, .context = std::move(context)};
+}
+
+// Runs a host file operation; its std::system_error becomes the sbx error of `op`:
+// SandboxNotFoundError for a missing path, SandboxExecutionError otherwise.
+template <class F>
+auto on_host(const char* op, error_context context, F&& operation) {
+  try {
+    return operation();
+  } catch (const std::system_error& e) {
+    const std::string message = std::string(op) + " failed: " + e.code().message();
+    if (e.code() == std::errc::no_such_file_or_directory || e.code() == std::errc::not_a_directory) {
+      throw SandboxNotFoundError(message, info(op, std::move(context)));
+    }
+    throw SandboxExecutionError(message, info(op, std::move(context)));
+  }
+}
+
+}  // namespace
+
+struct local_sandbox::state {
+  state(asio::any_io_executor executor, local_sandbox_config config,
+        std::shared_ptr<const process::environment> host_env)
+      : config(std::move(config)),
+        id(this->config.dir.filename().string()),
+        scratch(tmp_dir(this->config.dir).string()),
+        host_env(std::move(host_env)),
+        lifetime(std::move(executor)) {}
+
+  // The environment of one command: see local_sandbox.
+  process::environment command_environment(const env_map& overlay) const {
+    process::environment env = *host_env;
+    process::apply_overlay(env, config.env_vars);
+    process::set_variable(env, "HOME", config.workdir);
+    process::set_variable(env, "TMPDIR", scratch);
+    process::set_variable(env, "SANDBOX_ROOT", config.workdir);
+    process::apply_overlay(env, overlay);
+    return env;
+  }
+
+  void require_alive(const char* op) const {
+    if (ended) {
+      throw SandboxNotFoundError("The local sandbox " + id + " is gone (destroyed or its lifetime ended)",
+                                 info(op));
+    }
+  }
+
+  // Kills what the sandbox started and removes its directory. Idempotent; throws
+  // std::system_error when the directory cannot be removed.
+  void end() {
+    const std::lock_guard lock(end_mutex);
+    if (ended) return;
+    lifetime.cancel();
+    groups->kill_all();
+    if (const auto ec = remove_host_tree(config.dir)) throw std::system_error(ec, config.dir.string());
+    ended = true;
+  }
+
+  const local_sandbox_config config;
+  const std::string id;
+  const std::string scratch;
+  const std::shared_ptr<const process::environment> host_env;
+  const std::shared_ptr<process::process_group_set> groups = std::make_shared<process::process_group_set>();
+  asio::steady_timer lifetime;
+  std::mutex end_mutex;
+  std::atomic<bool> ended = false;
+};
+
+local_sandbox::local_sandbox(asio::any_io_executor executor, local_sandbox_config config,
+                             std::shared_ptr<const process::environment> host_env)
+    : state_(std::make_shared<state>(std::move(executor), std::move(config), std::move(host_env))) {
+  const auto& deadline = state_->config.deadline;
+  if (!deadline) return;
+  state_->lifetime.expires_after(*deadline - std::chrono::system_clock::now());
+  state_->lifetime.async_wait([weak = std::weak_ptr(state_)](boost::system::error_code ec) {
+    const auto state = weak.lock();
+    if (ec || !state) return;
+    try {
+      state->end();
+    } catch (const std::exception& e) {
+      detail::log(log_level::warning, "local sandbox " + state->id + ": end of lifetime: " + e.what());
+    }
+  });
+}
+
+local_sandbox::~local_sandbox() = default;
+
+const std::string& local_sandbox::id() const { return state_->id; }
+
+const std::string& local_sandbox::workdir() const { return state_->config.workdir; }
+
+const std::string& local_sandbox::scratch_dir() const { return state_->scratch; }
+
+awaitable<ExecStatus> local_sandbox::exec(ExecRequest request) {
+  const auto state = state_;  // the command may outlive this session object
+  state->require_alive("exec");
+  process::spawn_spec spec{
+      .argv = std::move(request.argv),
+      .env = state->command_environment(request.env),
+      .cwd = request.cwd.empty() ? state->config.workdir : std::move(request.cwd),
+      .stdin_data = std::move(request.stdin_data),
+      .groups = state->groups,
+  };
+  try {
+    const auto result = co_await process::run_process(std::move(spec), std::move(request.on_output),
+                                                      request.timeout);
+    co_return ExecStatus{.exit_code = result.exit_code, .timed_out = result.timed_out};
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == asio::error::operation_aborted) throw;
+    throw SandboxExecutionError("exec failed: " + e.code().message(), info("exec"));
+  }
+}
+
+awaitable<std::vector<FileInfo>> local_sandbox::list_files(std::string path) {
+  state_->require_alive("list_files");
+  co_return on_host("list_files", {{"path", path}}, [&] {
+    const auto status = fs::status(path);
+    if (status.type() == fs::file_type::not_found) {
+      throw std::system_error(std::make_error_code(std::errc::no_such_file_or_directory));
+    }
+    if (!fs::is_directory(status)) {
+      throw SandboxExecutionError("list_files failed: not a directory", info("list_files", {{"path", path}}));
+    }
+    return list_host_dir(path);
+  });
+}
+
+awaitable<std::string> local_sandbox::read_file(std::string path) {
+  state_->require_alive("read_file");
+  co_return on_host("read_file", {{"path", path}}, [&] { return read_host_file(path); });
+}
+
+awaitable<void> local_sandbox::write_file(std::string path, std::string content) {
+  state_->require_alive("write_file");
+  on_host("write_file", {{"path", path}}, [&] { write_host_file(path, content); });
+  co_return;
+}
+
+awaitable<void> local_sandbox::upload_file(fs::path local, std::string remote) {
+  state_->require_alive("upload_file");
+  on_host("upload_file", {{"local_path", local.string()}, {"path", remote}},
+          [&] { copy_host_file(local, remote); });
+  co_return;
+}
+
+awaitable<void> local_sandbox::download_file(std::string remote, fs::path local) {
+  state_->require_alive("download_file");
+  on_host("download_file", {{"path", remote}, {"local_path", local.string()}},
+          [&] { copy_host_file(remote, local); });
+  co_return;
+}
+
+boost::json::object local_sandbox::session_data() const {
+  const auto& config = state_->config;
+  boost::json::object env_vars;
+  for (const auto& [name, value] : config.env_vars) env_vars[name] = value;
+  return {
+      {"dir", config.dir.string()},
+      {"workdir", config.workdir},
+      {"owns_workdir", config.owns_workdir},
+      {"env_vars", std::move(env_vars)},
+      {"deadline", config.deadline ? boost::json::value(detail::format_utc(*config.deadline))
+                                   : boost::json::value()},
+  };
+}
+
+awaitable<void> local_sandbox::destroy() {
+  try {
+    state_->end();
+  } catch (const std::system_error& e) {
+    throw SandboxExecutionError("destroy failed: " + e.code().message(),
+                                info("destroy", {{"path", state_->config.dir.string()}}));
+  }
+  co_return;
+}
+
+bool local_sandbox::destroyed() const { return state_->ended; }
+
+}  // namespace sbx::drivers::local
