@@ -33,6 +33,13 @@ struct Client::state {
         driver(info.factory(ex, options)),
         started(ex) {}
 
+  state(boost::asio::any_io_executor ex, std::shared_ptr<Driver> existing, ClientOptions opts)
+      : info{.name = existing->name(), .capabilities = existing->capabilities()},
+        options(std::move(opts)),
+        executor(ex),
+        driver(std::move(existing)),
+        started(ex) {}
+
   awaitable<void> ensure_started() {
     co_await started.run([this] {
       return detail::guarded<SandboxConnectionError>(info.name, "start", driver->start());
@@ -81,6 +88,13 @@ awaitable<std::unique_ptr<SandboxSession>> create_with_deadline(Driver& driver,
 Client::Client(boost::asio::any_io_executor executor, std::string_view backend, ClientOptions options)
     : state_(std::make_shared<state>(executor, find_backend(backend), std::move(options))) {
   ignore_sigpipe();
+}
+
+Client::Client(std::shared_ptr<state> s) : state_(std::move(s)) { ignore_sigpipe(); }
+
+Client Client::from_driver(boost::asio::any_io_executor executor, std::shared_ptr<Driver> driver,
+                           ClientOptions options) {
+  return Client(std::make_shared<state>(executor, std::move(driver), std::move(options)));
 }
 
 awaitable<Client> Client::connect(std::string_view backend, ClientOptions options) {

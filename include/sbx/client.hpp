@@ -29,6 +29,11 @@ class Client {
   Client(boost::asio::any_io_executor executor, std::string_view backend,
          ClientOptions options = {});
 
+  /// A client over an existing driver (e.g. a decorator around a registered backend's
+  /// driver); backend_name() is driver->name(). The driver starts on the first create.
+  static Client from_driver(boost::asio::any_io_executor executor, std::shared_ptr<Driver> driver,
+                            ClientOptions options = {});
+
   const std::string& backend_name() const;
   const Capabilities& capabilities() const;
   const ClientOptions& options() const;
@@ -56,6 +61,7 @@ class Client {
 
  private:
   struct state;
+  explicit Client(std::shared_ptr<state> state);
   std::shared_ptr<state> state_;
 };
 
