@@ -1,0 +1,168 @@
+// The E2B driver against its loopback fake: secrets stay out of errors and logs,
+// ambiguous creates never double a sandbox, definite refusals are not retried, and
+// sweep tells orphans from live sandboxes.
+#include "fakes/common/fake_launcher.hpp"
+#include "owner_labels.hpp"
+#include "sbx/sbx.hpp"
+#include "support/run.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <mutex>
+
+using sbx::awaitable;
+
+namespace {
+
+const std::string api_key = "e2b_unit_secret_key_31415";
+
+sbx_fake::fake_launcher start_fake(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--api-key", api_key};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return sbx_fake::fake_launcher(SBX_FAKE_E2B_BINARY, std::move(args));
+}
+
+sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::string& key = api_key) {
+  sbx::ClientOptions o;
+  o.driver_options = {{"api_url", fake.url()}, {"envd_url", fake.url()}, {"api_key", key},
+                      {"create_rate", 0}, {"retry_base_delay_ms", 5}};
+  return o;
+}
+
+std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
+  return fake.stats().at(key).to_number<std::uint64_t>();
+}
+
+// Note: co_await stays out of CHECK: g++ 12 evaluates Catch's unevaluated operand in
+// coroutines, repeating the operation.
+
+// Everything the library logged, at every level.
+struct captured_log {
+  std::mutex mutex;
+  std::string text;
+  captured_log() {
+    sbx::set_log_handler([this](sbx::log_level, std::string_view line) {
+      const std::lock_guard lock(mutex);
+      text.append(line).append("\n");
+    }, sbx::log_level::debug);
+  }
+  ~captured_log() { sbx::set_log_handler({}); }
+};
+
+std::string what_of(awaitable<void> operation) {
+  try {
+    sbx_test::run(std::move(operation));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("e2b driver: API keys and access tokens never appear in errors or logs", "[e2b][fake]") {
+  auto fake = start_fake();
+  captured_log log;
+  std::vector<std::string> errors;
+
+  errors.push_back(what_of([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake, "e2b_wrong_key_27182"));
+    co_await client.create();
+  }()));
+  CHECK(errors.back().find("rejected the API key") != std::string::npos);
+  CHECK(errors.back().find("e2b_wrong_key_27182") == std::string::npos);
+
+  std::string token;
+  errors.push_back(what_of([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto sb = co_await client.create();
+    const auto detail = sbx_fake::plain_request(fake.url(), "GET", "/sandboxes/" + sb.id(), {}, {{"X-API-Key", api_key}});
+    token = boost::json::parse(detail.body).at("envdAccessToken").as_string().c_str();
+    std::string failure;
+    try {
+      co_await sb.read_file("no/such/file");
+    } catch (const sbx::SandboxNotFoundError& e) {
+      failure = e.what();
+    }
+    co_await sb.destroy();
+    throw sbx::SandboxExecutionError(failure);
+  }()));
+  REQUIRE_FALSE(token.empty());
+  CHECK(errors.back().find("read_file") != std::string::npos);
+
+  errors.push_back(what_of([&]() -> awaitable<void> {
+    auto options = options_for(fake);
+    options.driver_options["api_url"] = "http://127.0.0.1:1";
+    auto client = co_await sbx::Client::connect("e2b", options);
+    co_await client.resume(sbx::SessionState{"e2b", {{"sandbox_id", "nope"}}});
+  }()));
+  CHECK(errors.back().find("cannot connect") != std::string::npos);
+
+  for (const auto& text : {errors[0], errors[1], errors[2], log.text}) {
+    CHECK(text.find(api_key) == std::string::npos);
+    CHECK(text.find(token) == std::string::npos);
+  }
+}
+
+TEST_CASE("e2b driver: a create whose answer was lost adopts the sandbox instead of making another", "[e2b][fake]") {
+  auto fake = start_fake({"--fail-nth", "1:drop", "--fault-path", "/sandboxes"});
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto sb = co_await client.create();
+    CHECK(fake.live_sandboxes() == 1);
+    CHECK(stat(fake, "created") == 1);
+    const auto r = co_await sb.exec("echo adopted");
+    CHECK(r.std_out == "adopted\n");
+    co_await sb.destroy();
+  }());
+  CHECK(fake.live_sandboxes() == 0);
+}
+
+TEST_CASE("e2b driver: a create refused with 5xx is checked by nonce, then made once", "[e2b][fake]") {
+  auto fake = start_fake({"--fail-nth", "1:5xx", "--fault-path", "/sandboxes"});
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto sb = co_await client.create();
+    CHECK(stat(fake, "created") == 1);
+    co_await sb.destroy();
+  }());
+  CHECK(fake.live_sandboxes() == 0);
+}
+
+TEST_CASE("e2b driver: a definite refusal is reported, not retried", "[e2b][fake]") {
+  auto fake = start_fake();
+  const auto what = what_of([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    sbx::CreateOptions options;
+    options.backend_options = {{"templateID", ""}};
+    co_await client.create(std::move(options));
+  }());
+  CHECK(what.find("HTTP 400") != std::string::npos);
+  CHECK(stat(fake, "requests") == 1);
+  CHECK(stat(fake, "created") == 0);
+}
+
+TEST_CASE("e2b driver: sweep removes orphans of dead processes and keeps live sandboxes", "[e2b][fake]") {
+  auto fake = start_fake();
+  const auto orphan_body = boost::json::serialize(boost::json::object{
+      {"templateID", "base"},
+      {"timeout", 600},
+      {"metadata", {{"sbx.library", "sbx"}, {"sbx.host", sbx::detail::host_name()}, {"sbx.pid", "999999999"}}}});
+  const auto orphan = sbx_fake::plain_request(fake.url(), "POST", "/sandboxes", orphan_body, {{"X-API-Key", api_key}});
+  REQUIRE(orphan.status == 201);
+  const std::string orphan_id = boost::json::parse(orphan.body).at("sandboxID").as_string().c_str();
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto live = co_await client.create();
+    const auto report = co_await client.sweep();
+    CHECK(report.removed == std::vector<std::string>{orphan_id});
+    CHECK(report.kept == 1);
+    const auto r = co_await live.exec("echo still here");
+    CHECK(r.exit_code == 0);
+    co_await live.destroy();
+  }());
+  CHECK(fake.live_sandboxes() == 0);
+}
