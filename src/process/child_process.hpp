@@ -30,9 +30,11 @@ class child_process {
   child_process& operator=(const child_process&) = delete;
   ~child_process();
 
+  /// The child's pid, which is also its process group id.
   pid_t pid() const noexcept { return pid_; }
   /// Write end of the child's stdin; closed when the spec had no stdin data.
   boost::asio::posix::stream_descriptor& stdin_pipe() noexcept { return stdin_; }
+  /// Read ends of the child's stdout and stderr.
   boost::asio::posix::stream_descriptor& stdout_pipe() noexcept { return stdout_; }
   boost::asio::posix::stream_descriptor& stderr_pipe() noexcept { return stderr_; }
 

@@ -25,7 +25,9 @@ struct process_result {
 /// Starts `spec` and runs it to completion.
 ///
 /// Output: every chunk of stdout and stderr goes to `on_output` (which must be set),
-/// on the awaiting coroutine's executor, in order per stream. The call completes when
+/// on the awaiting coroutine's executor, in order per stream. The two streams are
+/// read by concurrent coroutines: when several threads run the io_context, await
+/// this on a strand so that `on_output` is never called from two threads at once. The call completes when
 /// the child exits; what it wrote before exiting is delivered in full. Background
 /// processes it left behind keep running (kill_process_group, process_group_set) but
 /// their later output is not collected: once the call returns, their writes to the

@@ -9,16 +9,22 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -307,4 +313,30 @@ TEST_CASE("run_process runs many children concurrently on one thread", "[process
     CHECK(results[i].exit_code == 0);
     CHECK(outputs[i].out == std::to_string(i) + "\n");
   }
+}
+
+TEST_CASE("run_process works on a strand of an io_context run by several threads", "[process]") {
+  constexpr int count = 100;
+  asio::io_context context;
+  auto work = asio::make_work_guard(context);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { context.run(); });
+
+  std::vector<std::future<std::string>> outputs;
+  for (int i = 0; i < count; ++i) {
+    outputs.push_back(asio::co_spawn(
+        asio::make_strand(context),
+        [i]() -> asio::awaitable<std::string> {
+          captured output;
+          const auto result = co_await run_process(shell("echo " + std::to_string(i)), output.handler());
+          co_return std::to_string(result.exit_code) + ":" + output.out;
+        },
+        asio::use_future));
+  }
+  for (int i = 0; i < count; ++i) {
+    REQUIRE(outputs[i].wait_for(30s) == std::future_status::ready);
+    CHECK(outputs[i].get() == "0:" + std::to_string(i) + "\n");
+  }
+  work.reset();
+  for (auto& thread : threads) thread.join();
 }
