@@ -1,10 +1,12 @@
 // bench_local_fanout: local sandboxes (create + `sh -c 'echo i'` + destroy) fanned out on
-// one thread, against a raw posix_spawn + waitpid loop doing the same commands.
+// one thread, against a raw posix_spawn + waitpid loop running the same commands.
 //
 //   bench_local_fanout [-n 1000] [--concurrency N] [--rounds 2]
 //
 // Prints human-readable lines, then one JSON line ({"bench":"local_fanout",...}) for
-// comparisons across commits. Targets are reported, never asserted.
+// comparisons across commits. Targets are reported, never asserted. Besides wall-clock
+// rates it reports CPU time per sandbox (this process and its children), which stays
+// meaningful when other work competes for the machine.
 #include "common/live_sandboxes.hpp"
 #include "common/spawn_baseline.hpp"
 
@@ -40,18 +42,59 @@ struct settings {
   std::size_t rounds = 2;
 };
 
+// One round of one side: how fast, and what it cost in CPU per item.
+struct round_cost {
+  double per_second = 0;
+  double self_cpu_ms = 0;      // this process, per item
+  double children_cpu_ms = 0;  // the commands' processes, per item
+};
+
+// Every round of one side.
+struct side {
+  std::vector<round_cost> rounds;
+
+  const round_cost& best() const {
+    return *std::max_element(rounds.begin(), rounds.end(),
+                             [](const auto& a, const auto& b) { return a.per_second < b.per_second; });
+  }
+  std::string rates() const {
+    std::string text;
+    for (const auto& round : rounds) text += (text.empty() ? "" : ", ") + fixed(round.per_second, 1);
+    return text;
+  }
+};
+
 // What one bench run measured.
 struct measurements {
   std::size_t concurrency = 0;
-  std::vector<double> baseline_rates;  // per round, children per second
-  std::vector<double> library_rates;   // per round, sandboxes per second
+  side baseline;
+  side library;
   fanout::fanout_result best_library;  // the fastest library round
   bench::live_hold_result live;
   std::uint64_t peak_rss = 0;
 
-  double baseline() const { return *std::max_element(baseline_rates.begin(), baseline_rates.end()); }
-  double library() const { return *std::max_element(library_rates.begin(), library_rates.end()); }
-  double ratio() const { return baseline() > 0 ? library() / baseline() : 0.0; }
+  double ratio() const {
+    return baseline.best().per_second > 0 ? library.best().per_second / baseline.best().per_second : 0.0;
+  }
+};
+
+// Counts the CPU time spent between its construction and cost().
+class cpu_meter {
+ public:
+  cpu_meter() : start_(fanout::cpu_usage()) {}
+
+  round_cost cost(std::size_t items, std::chrono::nanoseconds wall) const {
+    const auto end = fanout::cpu_usage();
+    const auto per_item = [&](std::chrono::nanoseconds used) {
+      return items ? fanout::to_ms(used) / static_cast<double>(items) : 0.0;
+    };
+    return {.per_second = fanout::per_second(items, wall),
+            .self_cpu_ms = per_item(end.self - start_.self),
+            .children_cpu_ms = per_item(end.children - start_.children)};
+  }
+
+ private:
+  fanout::cpu_times start_;
 };
 
 fanout::fanout_options echo_fanout(std::size_t count, std::size_t concurrency) {
@@ -64,8 +107,10 @@ awaitable<fanout::fanout_result> library_round(Client& client, fanout::fanout_op
   co_return co_await runner.run();
 }
 
-double baseline_rate(const bench::spawn_baseline_result& result) {
-  return fanout::per_second(result.succeeded + result.failed, result.wall);
+round_cost baseline_round(std::size_t count, std::size_t concurrency) {
+  const cpu_meter meter;
+  const auto result = bench::run_spawn_baseline(count, concurrency);
+  return meter.cost(result.succeeded + result.failed, result.wall);
 }
 
 awaitable<measurements> measure(settings s) {
@@ -76,25 +121,26 @@ awaitable<measurements> measure(settings s) {
   // Warm both paths (page cache, lazy initialisation) outside the measurement.
   bench::run_spawn_baseline(warm_up_count, warm_up_count);
   co_await library_round(client, echo_fanout(warm_up_count, warm_up_count));
+  // Held first, so the RSS before it is not inflated by the fan-outs' freed heap.
+  m.live = co_await bench::hold_live_sandboxes(client, s.count);
 
   for (std::size_t round = 0; round < s.rounds; ++round) {
-    m.baseline_rates.push_back(baseline_rate(bench::run_spawn_baseline(s.count, m.concurrency)));
+    m.baseline.rounds.push_back(baseline_round(s.count, m.concurrency));
+    const cpu_meter meter;
     auto result = co_await library_round(client, echo_fanout(s.count, m.concurrency));
-    m.library_rates.push_back(fanout::throughput(result));
-    if (m.library_rates.back() == m.library()) m.best_library = std::move(result);
+    m.library.rounds.push_back(meter.cost(result.succeeded + result.failed, result.wall));
+    if (&m.library.rounds.back() == &m.library.best()) m.best_library = std::move(result);
   }
-  m.live = co_await bench::hold_live_sandboxes(client, s.count);
   m.peak_rss = fanout::peak_rss_bytes();
   co_return m;
 }
 
-std::string rates(const std::vector<double>& values) {
-  std::string text;
-  for (const auto value : values) text += (text.empty() ? "" : ", ") + fixed(value, 1);
-  return text;
-}
-
 std::string verdict(bool met) { return met ? "met" : "NOT met"; }
+
+std::string cpu_text(const round_cost& cost) {
+  return fixed(cost.self_cpu_ms + cost.children_cpu_ms, 3) + " ms CPU each (this process " +
+         fixed(cost.self_cpu_ms, 3) + ", children " + fixed(cost.children_cpu_ms, 3) + ")";
+}
 
 std::vector<std::pair<const char*, fanout::latency_stats>> phases(const fanout::fanout_result& result) {
   const auto stats = fanout::phase_statistics(result);
@@ -103,42 +149,55 @@ std::vector<std::pair<const char*, fanout::latency_stats>> phases(const fanout::
 
 void print_text(const settings& s, const measurements& m) {
   const auto& live = m.live;
-  const auto per_sandbox = live.live ? (live.rss_live - std::min(live.rss_live, live.rss_before)) / live.live : 0;
+  const auto growth = live.rss_live - std::min(live.rss_live, live.rss_before);
+  const auto per_sandbox = live.live ? static_cast<double>(growth) / static_cast<double>(live.live) : 0.0;
   std::cout << "local_fanout: " << s.count << " sandboxes, concurrency " << m.concurrency << ", best of "
             << s.rounds << " alternating rounds, one thread\n"
             << "baseline  posix_spawn + waitpid(-1) of sh -c 'echo i' (" << bench::spawn_baseline_output
-            << "): " << fixed(m.baseline(), 1) << "/s  [" << rates(m.baseline_rates) << "]\n"
-            << "library   create + exec sh -c 'echo i' + destroy: " << fixed(m.library(), 1) << "/s  ["
-            << rates(m.library_rates) << "], " << m.best_library.failed << " failed\n"
+            << "): " << fixed(m.baseline.best().per_second, 1) << "/s [" << m.baseline.rates() << "], "
+            << cpu_text(m.baseline.best()) << "\n"
+            << "library   create + exec sh -c 'echo i' + destroy: " << fixed(m.library.best().per_second, 1)
+            << "/s [" << m.library.rates() << "], " << cpu_text(m.library.best()) << ", "
+            << m.best_library.failed << " failed\n"
             << "  latency ms       p50       p95\n";
   for (const auto& [phase, stats] : phases(m.best_library))
     std::cout << "  " << phase << std::string(10 - std::string_view(phase).size(), ' ')
-              << fixed(fanout::to_ms(stats.p50), 2) << std::string(4, ' ') << fixed(fanout::to_ms(stats.p95), 2)
-              << "\n";
+              << fanout::pad_left(fixed(fanout::to_ms(stats.p50), 2), 8)
+              << fanout::pad_left(fixed(fanout::to_ms(stats.p95), 2), 10) << "\n";
   std::cout << "ratio library/baseline: " << fixed(m.ratio(), 3) << " (target >= " << ratio_target << ": "
             << verdict(m.ratio() >= ratio_target) << ")\n"
             << live.live << " live sandboxes: RSS " << megabytes(live.rss_live) << " (before "
-            << megabytes(live.rss_before) << ", " << fixed(static_cast<double>(per_sandbox) / 1e3, 1)
-            << " kB per sandbox; target < " << megabytes(live_rss_target) << ": "
-            << verdict(live.rss_live < live_rss_target) << "), " << live.failed << " failed\n"
+            << megabytes(live.rss_before) << ", " << fixed(per_sandbox / 1e3, 1) << " kB per sandbox; target < "
+            << megabytes(live_rss_target) << ": " << verdict(live.rss_live < live_rss_target) << "), "
+            << live.failed << " failed\n"
             << "peak RSS: " << megabytes(m.peak_rss) << "\n";
+}
+
+json::object cost_json(const round_cost& cost) {
+  return {{"per_s", cost.per_second},
+          {"self_cpu_ms_per_item", cost.self_cpu_ms},
+          {"children_cpu_ms_per_item", cost.children_cpu_ms}};
 }
 
 json::object json_line(const settings& s, const measurements& m) {
   json::object latency;
   for (const auto& [phase, stats] : phases(m.best_library)) latency[phase] = fanout::latency_json(stats);
+  json::array baseline_rounds;
+  for (const auto& round : m.baseline.rounds) baseline_rounds.push_back(cost_json(round));
+  json::array library_rounds;
+  for (const auto& round : m.library.rounds) library_rounds.push_back(cost_json(round));
   return {{"bench", "local_fanout"},
           {"n", s.count},
           {"concurrency", m.concurrency},
           {"rounds", s.rounds},
           {"baseline", "posix_spawn+waitpid(-1), " + std::string(bench::spawn_baseline_output)},
-          {"baseline_per_s", m.baseline()},
-          {"baseline_rounds_per_s", json::array(m.baseline_rates.begin(), m.baseline_rates.end())},
-          {"library_per_s", m.library()},
-          {"library_rounds_per_s", json::array(m.library_rates.begin(), m.library_rates.end())},
-          {"library_failed", m.best_library.failed},
+          {"baseline_per_s", m.baseline.best().per_second},
+          {"library_per_s", m.library.best().per_second},
           {"ratio", m.ratio()},
           {"ratio_target_met", m.ratio() >= ratio_target},
+          {"baseline_rounds", std::move(baseline_rounds)},
+          {"library_rounds", std::move(library_rounds)},
+          {"library_failed", m.best_library.failed},
           {"latency", std::move(latency)},
           {"live_sandboxes", m.live.live},
           {"live_rss_bytes", m.live.rss_live},

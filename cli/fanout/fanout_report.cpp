@@ -11,15 +11,10 @@ namespace sbx::fanout {
 
 namespace {
 
-std::string pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.insert(0, width - text.size(), ' ');
-  return text;
-}
-
 std::string latency_row(std::string_view phase, const latency_stats& stats) {
   std::string row = "  " + std::string(phase) + std::string(10 - phase.size(), ' ');
   for (const auto value : {stats.p50, stats.p95, stats.p99, stats.max})
-    row += pad(fixed(to_ms(value), 2), 10);
+    row += pad_left(fixed(to_ms(value), 2), 10);
   return row + "\n";
 }
 

@@ -32,4 +32,19 @@ std::uint64_t current_rss_bytes() noexcept {
   return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
+namespace {
+
+std::chrono::nanoseconds cpu_of(int who) noexcept {
+  rusage usage{};
+  if (getrusage(who, &usage) != 0) return {};
+  const auto to_ns = [](const timeval& t) {
+    return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+  };
+  return to_ns(usage.ru_utime) + to_ns(usage.ru_stime);
+}
+
+}  // namespace
+
+cpu_times cpu_usage() noexcept { return {.self = cpu_of(RUSAGE_SELF), .children = cpu_of(RUSAGE_CHILDREN)}; }
+
 }  // namespace sbx::fanout

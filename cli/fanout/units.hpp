@@ -10,6 +10,9 @@ namespace sbx::fanout {
 /// `value` with exactly `decimals` digits after the point ("380.2").
 std::string fixed(double value, int decimals);
 
+/// `text` right-aligned in `width` columns (unchanged when it is wider).
+std::string pad_left(std::string text, std::size_t width);
+
 /// A duration in milliseconds, as a double.
 double to_ms(std::chrono::nanoseconds duration);
 
