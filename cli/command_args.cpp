@@ -1,5 +1,6 @@
 #include "command_args.hpp"
 
+#include <boost/program_options/errors.hpp>
 #include <boost/program_options/parsers.hpp>
 #include <boost/program_options/positional_options.hpp>
 #include <boost/program_options/value_semantic.hpp>
@@ -31,6 +32,9 @@ command_line parse_command_line(const std::vector<std::string>& args, command_sp
     line.help = line.values.count("help") > 0;
     if (line.help) return line;
     po::notify(line.values);
+  } catch (const po::unknown_option& e) {
+    const bool takes_command = spec.positional_name == "command";
+    throw usage_error(std::string(e.what()) + (takes_command ? " (a command's own options go after '--')" : ""));
   } catch (const po::error& e) {
     throw usage_error(e.what());
   }

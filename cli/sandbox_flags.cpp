@@ -22,7 +22,7 @@ std::string default_backend() {
 
 void add_sandbox_flags(po::options_description& options, sandbox_flags& flags) {
   options.add_options()
-      ("backend,b", po::value(&flags.backend)->default_value(default_backend()),
+      ("backend,b", po::value(&flags.backend)->default_value(default_backend())->value_name("NAME"),
        "backend to create the sandbox on (default: $SBX_BACKEND, else local)")
       ("preset", po::value(&flags.preset)->value_name("NAME"), "preset to start from (see 'sbx presets')")
       ("image", po::value(&flags.image)->value_name("IMAGE"), "image the sandbox starts from")
