@@ -22,7 +22,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
 
+#include <sys/vfs.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -66,6 +69,8 @@ struct side {
 
 // What one bench run measured.
 struct measurements {
+  std::string sample_workdir;  // one sandbox's working directory
+  std::string workdir_filesystem;
   std::size_t concurrency = 0;
   side baseline;
   side library;
@@ -97,6 +102,21 @@ class cpu_meter {
   fanout::cpu_times start_;
 };
 
+// The file system type of `path` (creating and removing directories is much of a local
+// sandbox's cost, and it differs widely between, say, ext4 and tmpfs).
+std::string filesystem_type(const std::filesystem::path& path) {
+  struct statfs info {};
+  if (statfs(path.c_str(), &info) != 0) return "unknown";
+  switch (static_cast<unsigned long>(info.f_type)) {
+    case 0x01021994: return "tmpfs";
+    case 0xEF53: return "ext2/3/4";
+    case 0x58465342: return "xfs";
+    case 0x9123683E: return "btrfs";
+    case 0x794C7630: return "overlayfs";
+    default: return "other";
+  }
+}
+
 fanout::fanout_options echo_fanout(std::size_t count, std::size_t concurrency) {
   return {.count = count, .concurrency = concurrency, .command = {"echo {i}"}};
 }
@@ -121,6 +141,12 @@ awaitable<measurements> measure(settings s) {
   // Warm both paths (page cache, lazy initialisation) outside the measurement.
   bench::run_spawn_baseline(warm_up_count, warm_up_count);
   co_await library_round(client, echo_fanout(warm_up_count, warm_up_count));
+  {
+    auto probe = co_await client.create();
+    m.sample_workdir = probe.workdir();
+    m.workdir_filesystem = filesystem_type(probe.workdir());
+    co_await probe.destroy();
+  }
   // Held first, so the RSS before it is not inflated by the fan-outs' freed heap.
   m.live = co_await bench::hold_live_sandboxes(client, s.count);
 
@@ -153,6 +179,7 @@ void print_text(const settings& s, const measurements& m) {
   const auto per_sandbox = live.live ? static_cast<double>(growth) / static_cast<double>(live.live) : 0.0;
   std::cout << "local_fanout: " << s.count << " sandboxes, concurrency " << m.concurrency << ", best of "
             << s.rounds << " alternating rounds, one thread\n"
+            << "sandbox working directories like " << m.sample_workdir << " (" << m.workdir_filesystem << ")\n"
             << "baseline  posix_spawn + waitpid(-1) of sh -c 'echo i' (" << bench::spawn_baseline_output
             << "): " << fixed(m.baseline.best().per_second, 1) << "/s [" << m.baseline.rates() << "], "
             << cpu_text(m.baseline.best()) << "\n"
@@ -190,6 +217,7 @@ json::object json_line(const settings& s, const measurements& m) {
           {"n", s.count},
           {"concurrency", m.concurrency},
           {"rounds", s.rounds},
+          {"workdir_fs", m.workdir_filesystem},
           {"baseline", "posix_spawn+waitpid(-1), " + std::string(bench::spawn_baseline_output)},
           {"baseline_per_s", m.baseline.best().per_second},
           {"library_per_s", m.library.best().per_second},
