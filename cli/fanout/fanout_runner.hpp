@@ -68,6 +68,7 @@ class fanout_runner {
   /// How many distinct failure messages a result keeps.
   static constexpr std::size_t max_errors = 5;
 
+  /// Fans out sandboxes created by `client`.
   fanout_runner(Client client, fanout_options options);
   /// Same, creating each sandbox with `create` (e.g. a Router's create).
   fanout_runner(sandbox_factory create, fanout_options options);
