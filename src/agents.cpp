@@ -103,27 +103,27 @@ void AgentContext::require(agent_capability capability) const {
 
 awaitable<ExecResult> AgentContext::shell(std::string command, ExecOptions options) {
   require(agent_capability::shell);
-  return sandbox_.exec(std::move(command), std::move(options));
+  co_return co_await sandbox_.exec(std::move(command), std::move(options));
 }
 
 awaitable<ExecResult> AgentContext::shell(argv command, ExecOptions options) {
   require(agent_capability::shell);
-  return sandbox_.exec(std::move(command), std::move(options));
+  co_return co_await sandbox_.exec(std::move(command), std::move(options));
 }
 
 awaitable<std::vector<FileInfo>> AgentContext::list_files(std::string path) {
   require(agent_capability::files);
-  return sandbox_.list_files(std::move(path));
+  co_return co_await sandbox_.list_files(std::move(path));
 }
 
 awaitable<std::string> AgentContext::read_file(std::string path) {
   require(agent_capability::files);
-  return sandbox_.read_file(std::move(path));
+  co_return co_await sandbox_.read_file(std::move(path));
 }
 
 awaitable<void> AgentContext::write_file(std::string path, std::string content) {
   require(agent_capability::files);
-  return sandbox_.write_file(std::move(path), std::move(content));
+  co_await sandbox_.write_file(std::move(path), std::move(content));
 }
 
 awaitable<ExecResult> AgentContext::apply_patch(std::string diff, int strip, std::optional<std::string> cwd) {

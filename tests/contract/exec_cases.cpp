@@ -43,10 +43,10 @@ TEST_CASE("E3 stdout and stderr stay separate", "[contract][exec]") {
 
 TEST_CASE("E4 argv form passes arguments literally", "[contract][exec]") {
   if (skip_unavailable()) return;
-  with_sandbox([](Sandbox& sb) -> awaitable<void> {
-    const std::vector<std::string> args{"a b", "it's \"quoted\"", "$HOME", ";", "&&", "*", "line1\nline2", ""};
-    std::vector<std::string> command{"printf", "[%s]\\n"};
-    command.insert(command.end(), args.begin(), args.end());
+  const std::vector<std::string> args{"a b", "it's \"quoted\"", "$HOME", ";", "&&", "*", "line1\nline2", ""};
+  std::vector<std::string> command{"printf", "[%s]\\n"};
+  command.insert(command.end(), args.begin(), args.end());
+  with_sandbox([&](Sandbox& sb) -> awaitable<void> {
     const auto r = co_await sb.exec(argv(command));
     std::string expected;
     for (const auto& a : args) expected += "[" + a + "]\n";
@@ -59,13 +59,14 @@ TEST_CASE("E5 env_vars reach commands and per-exec env overrides them", "[contra
   if (skip_unavailable()) return;
   sbx::CreateOptions options;
   options.env_vars = {{"SBX_A", "from create"}, {"SBX_B", "it's a \"b\"\nsecond line"}};
-  with_sandbox(std::move(options), [](Sandbox& sb) -> awaitable<void> {
-    const auto r = co_await sb.exec(argv{"printenv", "SBX_B"});
+  const argv printenv{"printenv", "SBX_B"};
+  ExecOptions per_exec;
+  per_exec.env = {{"SBX_A", "per exec"}};
+  with_sandbox(std::move(options), [&](Sandbox& sb) -> awaitable<void> {
+    const auto r = co_await sb.exec(printenv);
     CHECK(r.std_out == "it's a \"b\"\nsecond line\n");
     const auto a = co_await sb.exec("printf %s \"$SBX_A\"");
     CHECK(a.std_out == "from create");
-    ExecOptions per_exec;
-    per_exec.env = {{"SBX_A", "per exec"}};
     const auto overridden = co_await sb.exec("printf %s \"$SBX_A\"", per_exec);
     CHECK(overridden.std_out == "per exec");
   });

@@ -72,10 +72,10 @@ TEST_CASE("schema injection appends the field description to the last argument",
   if (skip_unavailable()) return;
   CHECK(sbx::json_schema<Stats>() ==
         "Return ONLY a JSON object with these fields: mean (float), count (int), note (str, optional).");
-  with_sandbox([](Sandbox& sb) -> awaitable<void> {
-    const auto p = co_await sb.exec_as<Point>(
-        sbx::argv{"python3", "-c", "import sys; print(sys.argv[1]); print('{\"x\": 5, \"y\": 6}')", "prompt:"},
-        {}, true);
+  const sbx::argv command{"python3", "-c", "import sys; print(sys.argv[1]); print('{\"x\": 5, \"y\": 6}')",
+                         "prompt:"};
+  with_sandbox([&](Sandbox& sb) -> awaitable<void> {
+    const auto p = co_await sb.exec_as<Point>(command, {}, true);
     CHECK(p.x == 5);
   });
 }
