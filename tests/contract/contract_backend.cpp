@@ -1,5 +1,12 @@
 #include "contract_backend.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -14,11 +21,56 @@ std::string env_or(const char* name, const char* fallback) {
   return value && *value ? value : fallback;
 }
 
+// Ray: the Jobs API at $RAY_ADDRESS when it is an http:// URL, else the local default.
+std::string ray_address() {
+  const std::string address = env_or("RAY_ADDRESS", "");
+  return address.starts_with("http://") ? address : "http://127.0.0.1:8265";
+}
+
+// Jobs of this process (metadata sbx.pid=<pid>) that Ray has not ended, by a bare GET.
+std::size_t ray_live_sandboxes() {
+  namespace http = boost::beast::http;
+  auto authority = ray_address().substr(7);
+  authority = authority.substr(0, authority.find('/'));
+  const auto colon = authority.rfind(':');
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  boost::asio::connect(socket, boost::asio::ip::tcp::resolver(io).resolve(
+                                   authority.substr(0, colon), colon == std::string::npos ? "80" : authority.substr(colon + 1)));
+  http::request<http::empty_body> req{http::verb::get, "/api/jobs/", 11};
+  req.set(http::field::host, authority);
+  http::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  http::response_parser<http::string_body> res;
+  res.body_limit(boost::none);
+  http::read(socket, buffer, res);
+  const auto jobs = boost::json::parse(res.get().body());
+  std::size_t live = 0;
+  for (const auto& job : jobs.as_array()) {
+    const auto* metadata = job.as_object().if_contains("metadata");
+    const auto* pid = metadata && metadata->is_object() ? metadata->as_object().if_contains("sbx.pid") : nullptr;
+    const auto& status = job.as_object().at("status").as_string();
+    if (pid && pid->is_string() && pid->get_string() == std::to_string(::getpid()) &&
+        (status == "PENDING" || status == "RUNNING"))
+      ++live;
+  }
+  return live;
+}
+
 backend_under_test make_backend() {
   backend_under_test b;
   b.name = env_or("SBX_CONTRACT_BACKEND", "local");
   b.client.exec_timeout = std::chrono::minutes(2);
   if (b.name == "docker") b.defaults.image = env_or("SBX_TEST_DOCKER_IMAGE", "sbx-test/python:1");
+  if (b.name == "ray") {
+    b.live_sandboxes = ray_live_sandboxes;
+    try {
+      ray_live_sandboxes();
+    } catch (const std::exception& e) {
+      if (env_or("CI", "") != "true")
+        b.unavailable = "no Ray Jobs API at " + ray_address() + " (" + e.what() + "); try scripts/engines up";
+    }
+  }
   return b;
 }
 
