@@ -1,8 +1,7 @@
 #include "drivers/local/local_driver.hpp"
 
-#include "drivers/local/host_files.hpp"
 #include "drivers/local/local_sandbox.hpp"
-#include "drivers/local/sandbox_dir.hpp"
+#include "drivers/local/sandbox_layout.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -66,20 +65,23 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
   local_sandbox_config config{.env_vars = options.env_vars};
   if (options.timeout_secs > 0) config.deadline = system_clock::now() + std::chrono::seconds(options.timeout_secs);
   try {
-    config.dir = create_sandbox_dir(base_, {.labels = options.labels, .deadline = config.deadline});
+    config.paths = create_sandbox(base_, {.labels = options.labels, .deadline = config.deadline},
+                                  !options.workdir);
   } catch (const std::system_error& e) {
     throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
                                info("create", {{"path", base_.string()}}));
   }
-  config.owns_workdir = !options.workdir;
-  config.workdir = options.workdir ? detail::resolve_sandbox_path(fs::current_path().string(), *options.workdir)
-                                   : work_dir(config.dir).string();
-  try {
-    fs::create_directories(config.workdir);
-  } catch (const std::system_error& e) {
-    remove_host_tree(config.dir);
-    throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
-                               info("create", {{"path", config.workdir}}));
+  if (!options.workdir) {
+    config.workdir = config.paths.own_workdir().string();
+  } else {
+    config.workdir = detail::resolve_sandbox_path(fs::current_path().string(), *options.workdir);
+    std::error_code ec;
+    fs::create_directories(config.workdir, ec);
+    if (ec) {
+      remove_sandbox(config.paths);
+      throw SandboxCreationError("Failed to create local sandbox: " + ec.message(),
+                                 info("create", {{"path", config.workdir}}));
+    }
   }
   co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
 }
@@ -87,9 +89,8 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
 awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::json::object& data) {
   const detail::json_reader read{data, "local session state"};
   local_sandbox_config config{
-      .dir = read.required_string("dir"),
+      .paths = {.base = read.required_string("base"), .id = read.required_string("id")},
       .workdir = read.required_string("workdir"),
-      .owns_workdir = read.bool_or("owns_workdir", true),
       .env_vars = read.string_map("env_vars"),
   };
   if (const auto deadline = read.optional_string("deadline")) {
@@ -98,30 +99,30 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::jso
       throw SandboxConfigurationError("local session state: key 'deadline' must be an ISO 8601 UTC time");
     }
   }
-  const error_info gone = info("resume", {{"path", config.dir.string()}});
+  const auto gone = [&](const std::string& why) {
+    return SandboxNotFoundError("The local sandbox " + config.paths.id + " " + why,
+                                info("resume", {{"path", config.workdir}}));
+  };
   std::error_code ec;
-  if (!fs::is_directory(config.dir, ec) || !fs::is_directory(config.workdir, ec)) {
-    throw SandboxNotFoundError("The local sandbox " + config.dir.filename().string() + " no longer exists", gone);
+  if (!fs::exists(config.paths.record(), ec) || !fs::is_directory(config.workdir, ec)) {
+    throw gone("no longer exists");
   }
   if (config.deadline && *config.deadline <= system_clock::now()) {
-    remove_host_tree(config.dir);
-    throw SandboxNotFoundError("The local sandbox " + config.dir.filename().string() + " reached the end of its lifetime", gone);
+    remove_sandbox(config.paths);
+    throw gone("reached the end of its lifetime");
   }
   co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
 }
 
 awaitable<SweepReport> local_driver::sweep() {
   SweepReport report;
-  std::error_code ec;
-  for (fs::directory_iterator it(base_, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto record = read_owner_record(it->path());
-    if (!record) continue;
-    if (!record->orphaned()) {
+  for (const auto& [paths, owner] : find_sandboxes(base_)) {
+    if (!owner.orphaned()) {
       ++report.kept;
-    } else if (const auto failure = remove_host_tree(it->path())) {
-      detail::log(log_level::warning, "sweep could not remove " + it->path().string() + ": " + failure.message());
+    } else if (const auto failure = remove_sandbox(paths)) {
+      detail::log(log_level::warning, "sweep could not remove local sandbox " + paths.id + ": " + failure.message());
     } else {
-      report.removed.push_back(it->path().filename().string());
+      report.removed.push_back(paths.id);
     }
   }
   co_return report;

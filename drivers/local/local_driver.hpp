@@ -3,7 +3,7 @@
 // commands can read and write the whole host filesystem and reach the network.
 //
 // Driver options: {"root": "<dir>"} puts the sandboxes there instead of
-// $SBX_LOCAL_ROOT or ${TMPDIR:-/tmp}/sbx-local (see sandbox_dir.hpp).
+// $SBX_LOCAL_ROOT or ${TMPDIR:-/tmp}/sbx-local (see sandbox_layout.hpp).
 #pragma once
 
 #include "process/environment.hpp"
@@ -29,18 +29,18 @@ class local_driver final : public Driver {
   const std::string& name() const override;
   const Capabilities& capabilities() const override;
 
-  /// Creates the sandbox directory (or uses options.workdir, created if missing and
-  /// kept on destroy) and writes its owner record. Ignored options: cpu, memory_mb,
+  /// Creates the sandbox's owner record, tmp directory and workdir (or uses
+  /// options.workdir, created if missing and kept on destroy). Ignored options: cpu, memory_mb,
   /// disk_mb, gpu, image, template_name, backend_options. Errors:
   /// FeatureNotSupportedError for allow_internet=false (the host's network cannot be
   /// restricted here: use bwrap or docker), SandboxCreationError.
   awaitable<std::unique_ptr<SandboxSession>> create(const ResolvedOptions& options) override;
   /// Reattaches to a sandbox from its session_data(). Errors: SandboxNotFoundError
-  /// when its directory is gone or its lifetime has ended (it is then removed),
+  /// when it is gone or its lifetime has ended (it is then removed),
   /// SandboxConfigurationError for malformed data.
   awaitable<std::unique_ptr<SandboxSession>> resume(const boost::json::object& data) override;
-  /// Removes the sandbox directories under the base directory whose owner process
-  /// is gone (on this host) or whose deadline passed. Background processes that an
+  /// Removes the sandboxes under the base directory whose owner process is gone (on
+  /// this host) or whose deadline passed. Background processes that an
   /// orphan's commands left behind are not tracked across processes and survive.
   awaitable<SweepReport> sweep() override;
 

@@ -1,7 +1,7 @@
 #include "drivers/local/local_sandbox.hpp"
 
 #include "drivers/local/host_files.hpp"
-#include "drivers/local/sandbox_dir.hpp"
+#include "drivers/local/sandbox_layout.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
 #include "process/process_group.hpp"
@@ -45,8 +45,7 @@ struct local_sandbox::state {
   state(asio::any_io_executor executor, local_sandbox_config config,
         std::shared_ptr<const process::environment> host_env)
       : config(std::move(config)),
-        id(this->config.dir.filename().string()),
-        scratch(tmp_dir(this->config.dir).string()),
+        scratch(this->config.paths.tmp().string()),
         host_env(std::move(host_env)),
         lifetime(std::move(executor)) {}
 
@@ -63,24 +62,23 @@ struct local_sandbox::state {
 
   void require_alive(const char* op) const {
     if (ended) {
-      throw SandboxNotFoundError("The local sandbox " + id + " is gone (destroyed or its lifetime ended)",
-                                 info(op));
+      throw SandboxNotFoundError(
+          "The local sandbox " + config.paths.id + " is gone (destroyed or its lifetime ended)", info(op));
     }
   }
 
-  // Kills what the sandbox started and removes its directory. Idempotent; throws
-  // std::system_error when the directory cannot be removed.
+  // Kills what the sandbox started and removes its files. Idempotent; throws
+  // std::system_error when they cannot be removed.
   void end() {
     const std::lock_guard lock(end_mutex);
     if (ended) return;
     lifetime.cancel();
     groups->kill_all();
-    if (const auto ec = remove_host_tree(config.dir)) throw std::system_error(ec, config.dir.string());
+    if (const auto ec = remove_sandbox(config.paths)) throw std::system_error(ec, config.paths.id);
     ended = true;
   }
 
   const local_sandbox_config config;
-  const std::string id;
   const std::string scratch;
   const std::shared_ptr<const process::environment> host_env;
   const std::shared_ptr<process::process_group_set> groups = std::make_shared<process::process_group_set>();
@@ -101,14 +99,14 @@ local_sandbox::local_sandbox(asio::any_io_executor executor, local_sandbox_confi
     try {
       state->end();
     } catch (const std::exception& e) {
-      detail::log(log_level::warning, "local sandbox " + state->id + ": end of lifetime: " + e.what());
+      detail::log(log_level::warning, "local sandbox " + state->config.paths.id + ": end of lifetime: " + e.what());
     }
   });
 }
 
 local_sandbox::~local_sandbox() = default;
 
-const std::string& local_sandbox::id() const { return state_->id; }
+const std::string& local_sandbox::id() const { return state_->config.paths.id; }
 
 const std::string& local_sandbox::workdir() const { return state_->config.workdir; }
 
@@ -178,9 +176,10 @@ boost::json::object local_sandbox::session_data() const {
   boost::json::object env_vars;
   for (const auto& [name, value] : config.env_vars) env_vars[name] = value;
   return {
-      {"dir", config.dir.string()},
+      {"base", config.paths.base.string()},
+      {"id", config.paths.id},
       {"workdir", config.workdir},
-      {"owns_workdir", config.owns_workdir},
+      {"owns_workdir", config.workdir == config.paths.own_workdir().string()},
       {"env_vars", std::move(env_vars)},
       {"deadline", config.deadline ? boost::json::value(detail::format_utc(*config.deadline))
                                    : boost::json::value()},
@@ -192,7 +191,7 @@ awaitable<void> local_sandbox::destroy() {
     state_->end();
   } catch (const std::system_error& e) {
     throw SandboxExecutionError("destroy failed: " + e.code().message(),
-                                info("destroy", {{"path", state_->config.dir.string()}}));
+                                info("destroy", {{"id", state_->config.paths.id}}));
   }
   co_return;
 }

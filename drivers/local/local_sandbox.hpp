@@ -2,6 +2,7 @@
 // commands run as ordinary subprocesses (no isolation; absolute paths are host paths).
 #pragma once
 
+#include "drivers/local/sandbox_layout.hpp"
 #include "process/environment.hpp"
 #include "sbx/driver.hpp"
 
@@ -17,20 +18,19 @@ namespace sbx::drivers::local {
 
 /// The host side of a local sandbox; session_data() holds exactly this.
 struct local_sandbox_config {
-  std::filesystem::path dir;  // the sandbox directory (see sandbox_dir.hpp)
-  std::string workdir;        // absolute host path
-  bool owns_workdir = true;   // the workdir is dir/work and goes with it
-  env_map env_vars;           // the caller's overlay over the host environment
+  sandbox_paths paths;  // where its pieces live (see sandbox_layout.hpp)
+  std::string workdir;  // absolute host path: paths.own_workdir() or the caller's
+  env_map env_vars;     // the caller's overlay over the host environment
   std::optional<std::chrono::system_clock::time_point> deadline;  // end of its lifetime
 };
 
 /// A live local sandbox.
 ///
 /// Commands get the host environment (as the driver saw it when it was made),
-/// overlaid by env_vars, then HOME=SANDBOX_ROOT=workdir and TMPDIR=<dir>/tmp, then
-/// the per-exec overlay. Each command leads its own process group; destroy() kills
+/// overlaid by env_vars, then HOME=SANDBOX_ROOT=workdir and TMPDIR=<base>/<id>.tmp,
+/// then the per-exec overlay. Each command leads its own process group; destroy() kills
 /// every group the sandbox started that still has members (including background
-/// processes), then removes the sandbox directory.
+/// processes), then removes the sandbox's directories and record.
 ///
 /// Lifetime: when a deadline is set, a timer on the driver's executor destroys the
 /// sandbox at that time even if nobody calls destroy(). It only works while this
@@ -48,7 +48,7 @@ class local_sandbox final : public SandboxSession {
 
   const std::string& id() const override;
   const std::string& workdir() const override;
-  /// <dir>/tmp: run_code programs and transfer archives stay inside the sandbox.
+  /// <base>/<id>.tmp: run_code programs and transfer archives stay in the sandbox.
   const std::string& scratch_dir() const override;
 
   /// Runs request.argv (no shell) in request.cwd. Timeout and cancellation kill the
@@ -71,12 +71,12 @@ class local_sandbox final : public SandboxSession {
   /// SandboxNotFoundError (no such sandbox file), SandboxExecutionError.
   awaitable<void> download_file(std::string remote, std::filesystem::path local) override;
 
-  /// {"dir", "workdir", "owns_workdir", "env_vars" (the overlay only; the host
+  /// {"base", "id", "workdir", "owns_workdir", "env_vars" (the overlay only; the host
   /// environment is not saved), "deadline" (ISO 8601 UTC or null)}.
   boost::json::object session_data() const override;
-  /// Kills the sandbox's process groups and removes its directory (a caller's own
-  /// workdir is kept). Idempotent. Errors: SandboxExecutionError when the directory
-  /// cannot be removed (destroy may then be retried).
+  /// Kills the sandbox's process groups and removes its directories and record (a
+  /// caller's own workdir is kept). Idempotent. Errors: SandboxExecutionError when a
+  /// directory cannot be removed (destroy may then be retried).
   awaitable<void> destroy() override;
   bool destroyed() const override;
 

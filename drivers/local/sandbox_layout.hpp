@@ -1,12 +1,14 @@
-// Where local sandboxes live on the host, and how one is laid out:
+// Where local sandboxes live on the host. Under the base directory, sandbox <id> is:
 //
-//   <base>/<id>/             the sandbox directory, removed on destroy and by sweep
-//   <base>/<id>/owner.json   the owner record: owner labels and deadline
-//   <base>/<id>/tmp/         TMPDIR, and the library's scratch files
-//   <base>/<id>/work/        the workdir (also HOME and SANDBOX_ROOT), unless the
+//   <base>/<id>/             its workdir (also HOME and SANDBOX_ROOT), unless the
 //                            caller chose a workdir of its own, which is then kept
+//   <base>/<id>.tmp/         TMPDIR, and the library's scratch files
+//   <base>/<id>.owner.json   the owner record: owner labels and deadline
 //
-// The record and tmp/ sit beside work/ so that they never show in its listing.
+// The record and TMPDIR sit beside the workdir, never in its listing. The record is
+// written first (creating it reserves the id) and removed last, so a sweep finds
+// every piece a crash may leave. Two directories per sandbox is the minimum: on
+// filesystems that discard freed blocks, every directory removed costs an I/O.
 #pragma once
 
 #include "sbx/types.hpp"
@@ -16,12 +18,25 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
 
 namespace sbx::drivers::local {
 
 /// The base directory: the driver option "root", else $SBX_LOCAL_ROOT, else
-/// ${TMPDIR:-/tmp}/sbx-local. It is created when the first sandbox is.
+/// ${TMPDIR:-/tmp}/sbx-local. It is created with the first sandbox.
 std::filesystem::path base_directory(const boost::json::object& driver_options);
+
+/// The host paths of sandbox `id`.
+struct sandbox_paths {
+  std::filesystem::path base;
+  std::string id;
+
+  std::filesystem::path own_workdir() const { return base / id; }
+  std::filesystem::path tmp() const { return base / (id + ".tmp"); }
+  std::filesystem::path record() const { return base / (id + ".owner.json"); }
+};
 
 /// What a sweep needs to know about a sandbox.
 struct owner_record {
@@ -32,15 +47,24 @@ struct owner_record {
   bool orphaned() const;
 };
 
-/// Creates a new sandbox directory under `base` (mode 0700, unique random id) with its
-/// owner record and tmp/. Returns its path. Throws std::system_error.
-std::filesystem::path create_sandbox_dir(const std::filesystem::path& base, const owner_record& owner);
+/// Creates a sandbox under `base` with a new random id: its owner record, its tmp
+/// directory and, when `own_workdir`, its workdir (all private to this user).
+/// Throws std::system_error, after removing whatever it created.
+sandbox_paths create_sandbox(const std::filesystem::path& base, const owner_record& owner,
+                             bool own_workdir);
 
-/// The owner record of the sandbox directory `dir`; nullopt when it is missing or
-/// unreadable (a directory being created, or not a sandbox).
-std::optional<owner_record> read_owner_record(const std::filesystem::path& dir);
+/// Removes the sandbox's own workdir (if any) and tmp directory, then its record.
+/// Nothing missing is an error. Returns the first failure; the record then stays, so
+/// a later destroy or sweep can finish the job.
+std::error_code remove_sandbox(const sandbox_paths& paths) noexcept;
 
-inline std::filesystem::path work_dir(const std::filesystem::path& dir) { return dir / "work"; }
-inline std::filesystem::path tmp_dir(const std::filesystem::path& dir) { return dir / "tmp"; }
+/// A sandbox found under the base directory.
+struct found_sandbox {
+  sandbox_paths paths;
+  owner_record owner;
+};
+
+/// Every sandbox under `base` whose owner record can be read.
+std::vector<found_sandbox> find_sandboxes(const std::filesystem::path& base);
 
 }  // namespace sbx::drivers::local

@@ -101,20 +101,21 @@ TEST_CASE("local sandbox: create, exec, destroy", "[local]") {
   local_fixture f;
   auto sandbox = f.create({.env_vars = {{"GREETING", "it's \"quoted\"\nand spaced"}, {"HOME", "/ignored"}}});
   const fs::path workdir = sandbox->workdir();
-  const fs::path dir = workdir.parent_path();
+  const fs::path tmp = f.root / (sandbox->id() + ".tmp");
+  const fs::path record = f.root / (sandbox->id() + ".owner.json");
   CHECK(workdir.is_absolute());
   CHECK(fs::is_directory(workdir));
-  CHECK(dir.parent_path() == f.root);
-  CHECK(dir.filename() == sandbox->id());
-  CHECK(fs::exists(dir / "owner.json"));
+  CHECK(workdir == f.root / sandbox->id());
+  CHECK(fs::is_directory(tmp));
+  CHECK(fs::is_regular_file(record));
 
   SECTION("commands run in the workdir with the sandbox environment") {
     const auto [status, out] =
         f.exec(*sandbox, {"/bin/sh", "-c", "pwd; echo \"$HOME|$SANDBOX_ROOT|$TMPDIR\"; printf '%s' \"$GREETING\""});
     CHECK(status.exit_code == 0);
-    CHECK(out == workdir.string() + "\n" + workdir.string() + "|" + workdir.string() + "|" +
-                     (dir / "tmp").string() + "\nit's \"quoted\"\nand spaced");
-    CHECK(sandbox->scratch_dir() == (dir / "tmp").string());
+    CHECK(out == workdir.string() + "\n" + workdir.string() + "|" + workdir.string() + "|" + tmp.string() +
+                     "\nit's \"quoted\"\nand spaced");
+    CHECK(sandbox->scratch_dir() == tmp.string());
   }
   SECTION("per-exec env overrides the sandbox env") {
     const auto [status, out] = f.exec(*sandbox, {"/bin/sh", "-c", "printf '%s' \"$GREETING\""}, {{"GREETING", "hi"}});
@@ -139,7 +140,7 @@ TEST_CASE("local sandbox: create, exec, destroy", "[local]") {
 
   f.run(sandbox->destroy());
   CHECK(sandbox->destroyed());
-  CHECK_FALSE(fs::exists(dir));
+  CHECK(fs::is_empty(f.root));
   CHECK_NOTHROW(f.run(sandbox->destroy()));
   CHECK_THROWS_AS(f.exec(*sandbox, {"true"}), sbx::SandboxNotFoundError);
   CHECK_THROWS_AS(f.run(sandbox->read_file(workdir / "x")), sbx::SandboxNotFoundError);
@@ -247,9 +248,10 @@ TEST_CASE("local sandbox: a caller's workdir is used and kept", "[local]") {
   CHECK(fs::is_directory(mine));
   f.run(sandbox->write_file(mine.string() + "/kept.txt", "kept"));
   CHECK(f.exec(*sandbox, {"pwd"}).second == mine.string() + "\n");
-  const fs::path dir = f.root / sandbox->id();
+  CHECK_FALSE(fs::exists(f.root / sandbox->id()));
   f.run(sandbox->destroy());
-  CHECK_FALSE(fs::exists(dir));
+  CHECK_FALSE(fs::exists(f.root / (sandbox->id() + ".tmp")));
+  CHECK_FALSE(fs::exists(f.root / (sandbox->id() + ".owner.json")));
   CHECK(fs::exists(mine / "kept.txt"));
 }
 
@@ -300,10 +302,11 @@ TEST_CASE("local sweep removes orphans only", "[local]") {
 TEST_CASE("local sandbox: the lifetime ends it without destroy", "[local]") {
   local_fixture f;
   auto sandbox = f.create({.timeout_secs = 1});
-  const fs::path dir = fs::path(sandbox->workdir()).parent_path();
+  const fs::path record = f.root / (sandbox->id() + ".owner.json");
   const auto [status, out] = f.exec(*sandbox, {"/bin/sh", "-c", "echo $$; sleep 30 &"});
   const pid_t pgid = std::stoi(out);
-  CHECK(f.run(disappears(dir, 10s)));
+  CHECK(f.run(disappears(record, 10s)));
+  CHECK(fs::is_empty(f.root));
   CHECK(sandbox->destroyed());
   CHECK(sbx_test::group_gone(pgid));
   CHECK_THROWS_AS(f.exec(*sandbox, {"true"}), sbx::SandboxNotFoundError);
