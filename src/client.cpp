@@ -74,13 +74,24 @@ awaitable<std::unique_ptr<SandboxSession>> create_with_deadline(Driver& driver,
                                                                 const std::string& backend) {
   using namespace boost::asio::experimental::awaitable_operators;
   boost::asio::steady_timer deadline(co_await boost::asio::this_coro::executor, options.create_timeout);
-  auto outcome = co_await (
-      detail::guarded<SandboxCreationError>(backend, "create", driver.create(options)) ||
-      deadline.async_wait(boost::asio::use_awaitable));
-  if (auto* session = std::get_if<0>(&outcome)) co_return std::move(*session);
-  throw SandboxTimeoutError("create did not finish within " +
-                                std::to_string(options.create_timeout.count()) + " ms",
-                            {.backend = backend, .op = "create"});
+  // operator|| waits for the first branch that *succeeds*: a failed create must end the
+  // race too, so its exception travels as a value.
+  std::exception_ptr failure;
+  auto attempt = [&]() -> awaitable<std::unique_ptr<SandboxSession>> {
+    try {
+      co_return co_await detail::guarded<SandboxCreationError>(backend, "create", driver.create(options));
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    co_return nullptr;
+  };
+  auto outcome = co_await (attempt() || deadline.async_wait(boost::asio::use_awaitable));
+  if (outcome.index() == 1)
+    throw SandboxTimeoutError("create did not finish within " +
+                                  std::to_string(options.create_timeout.count()) + " ms",
+                              {.backend = backend, .op = "create"});
+  if (failure) std::rethrow_exception(failure);
+  co_return std::move(std::get<0>(outcome));
 }
 
 }  // namespace
