@@ -48,21 +48,26 @@ BackendInfo backend_info() {
 }
 
 local_driver::local_driver(boost::asio::any_io_executor executor, const ClientOptions& options)
+    : local_driver(std::move(executor), options, {.name = backend_name, .capabilities = local_capabilities()}) {}
+
+local_driver::local_driver(boost::asio::any_io_executor executor, const ClientOptions& options, local_flavor flavor)
     : executor_(std::move(executor)),
       base_(base_directory(options.driver_options)),
-      host_env_(std::make_shared<const process::environment>(process::host_environment())) {}
+      host_env_(std::make_shared<const process::environment>(process::host_environment())),
+      flavor_(std::make_shared<const local_flavor>(std::move(flavor))) {}
 
-const std::string& local_driver::name() const { return backend_name; }
+const std::string& local_driver::name() const { return flavor_->name; }
 
-const Capabilities& local_driver::capabilities() const { return local_capabilities(); }
+const Capabilities& local_driver::capabilities() const { return flavor_->capabilities; }
 
 awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOptions& options) {
-  if (!options.allow_internet) {
-    throw FeatureNotSupportedError(
-        "The local backend cannot restrict network access (allow_internet=false); use bwrap or docker",
-        info("create"));
+  if (!options.allow_internet && !flavor_->capabilities.network_control) {
+    throw FeatureNotSupportedError("The " + flavor_->name +
+                                       " backend cannot restrict network access (allow_internet=false); use bwrap or docker",
+                                   {.backend = flavor_->name, .op = "create"});
   }
   local_sandbox_config config{.env_vars = options.env_vars};
+  if (flavor_->settings) config.settings = flavor_->settings(options);
   if (options.timeout_secs > 0) config.deadline = system_clock::now() + std::chrono::seconds(options.timeout_secs);
   try {
     config.paths = create_sandbox(base_, {.labels = options.labels, .deadline = config.deadline},
@@ -83,7 +88,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
                                  info("create", {{"path", config.workdir}}));
     }
   }
-  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, flavor_);
 }
 
 awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::json::object& data) {
@@ -93,6 +98,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::jso
       .workdir = read.required_string("workdir"),
       .env_vars = read.string_map("env_vars"),
   };
+  if (data.contains("settings")) config.settings = read.required_object("settings");
   if (const auto deadline = read.optional_string("deadline")) {
     config.deadline = detail::parse_utc(*deadline);
     if (!config.deadline) {
@@ -111,7 +117,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::jso
     remove_sandbox(config.paths);
     throw gone("reached the end of its lifetime");
   }
-  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_);
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, flavor_);
 }
 
 awaitable<SweepReport> local_driver::sweep() {

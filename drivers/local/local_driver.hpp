@@ -6,6 +6,7 @@
 // $SBX_LOCAL_ROOT or ${TMPDIR:-/tmp}/sbx-local (see sandbox_layout.hpp).
 #pragma once
 
+#include "drivers/local/local_flavor.hpp"
 #include "process/environment.hpp"
 #include "sbx/driver.hpp"
 #include "sbx/registry.hpp"
@@ -25,6 +26,9 @@ class local_driver final : public Driver {
   /// Sandboxes' lifetime timers run on `executor`. The host environment is read once,
   /// here, and shared by every sandbox of this driver.
   local_driver(boost::asio::any_io_executor executor, const ClientOptions& options);
+  /// A backend built on this driver (see local_flavor.hpp): `flavor` sets its name,
+  /// capabilities, per-sandbox settings and command wrapper.
+  local_driver(boost::asio::any_io_executor executor, const ClientOptions& options, local_flavor flavor);
 
   const std::string& name() const override;
   const Capabilities& capabilities() const override;
@@ -48,6 +52,7 @@ class local_driver final : public Driver {
   boost::asio::any_io_executor executor_;
   std::filesystem::path base_;
   std::shared_ptr<const process::environment> host_env_;
+  std::shared_ptr<const local_flavor> flavor_;
 };
 
 }  // namespace sbx::drivers::local

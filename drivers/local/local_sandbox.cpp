@@ -43,10 +43,11 @@ auto on_host(const char* op, error_context context, F&& operation) {
 
 struct local_sandbox::state {
   state(asio::any_io_executor executor, local_sandbox_config config,
-        std::shared_ptr<const process::environment> host_env)
+        std::shared_ptr<const process::environment> host_env, std::shared_ptr<const local_flavor> flavor)
       : config(std::move(config)),
         scratch(this->config.paths.tmp().string()),
         host_env(std::move(host_env)),
+        flavor(std::move(flavor)),
         lifetime(std::move(executor)) {}
 
   // The environment of one command: see local_sandbox.
@@ -81,6 +82,7 @@ struct local_sandbox::state {
   const local_sandbox_config config;
   const std::string scratch;
   const std::shared_ptr<const process::environment> host_env;
+  const std::shared_ptr<const local_flavor> flavor;
   const std::shared_ptr<process::process_group_set> groups = std::make_shared<process::process_group_set>();
   asio::steady_timer lifetime;
   std::mutex end_mutex;
@@ -88,8 +90,10 @@ struct local_sandbox::state {
 };
 
 local_sandbox::local_sandbox(asio::any_io_executor executor, local_sandbox_config config,
-                             std::shared_ptr<const process::environment> host_env)
-    : state_(std::make_shared<state>(std::move(executor), std::move(config), std::move(host_env))) {
+                             std::shared_ptr<const process::environment> host_env,
+                             std::shared_ptr<const local_flavor> flavor)
+    : state_(std::make_shared<state>(std::move(executor), std::move(config), std::move(host_env),
+                                     std::move(flavor))) {
   const auto& deadline = state_->config.deadline;
   if (!deadline) return;
   state_->lifetime.expires_after(*deadline - std::chrono::system_clock::now());
@@ -122,6 +126,7 @@ awaitable<ExecStatus> local_sandbox::exec(ExecRequest request) {
       .stdin_data = std::move(request.stdin_data),
       .groups = state->groups,
   };
+  if (state->flavor && state->flavor->wrap) state->flavor->wrap(spec, state->config);
   try {
     const auto result = co_await process::run_process(std::move(spec), std::move(request.on_output),
                                                       request.timeout);
@@ -183,6 +188,7 @@ boost::json::object local_sandbox::session_data() const {
       {"env_vars", std::move(env_vars)},
       {"deadline", config.deadline ? boost::json::value(detail::format_utc(*config.deadline))
                                    : boost::json::value()},
+      {"settings", config.settings},
   };
 }
 

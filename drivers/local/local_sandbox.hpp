@@ -2,6 +2,7 @@
 // commands run as ordinary subprocesses (no isolation; absolute paths are host paths).
 #pragma once
 
+#include "drivers/local/local_flavor.hpp"
 #include "drivers/local/sandbox_layout.hpp"
 #include "process/environment.hpp"
 #include "sbx/driver.hpp"
@@ -22,6 +23,7 @@ struct local_sandbox_config {
   std::string workdir;  // absolute host path: paths.own_workdir() or the caller's
   env_map env_vars;     // the caller's overlay over the host environment
   std::optional<std::chrono::system_clock::time_point> deadline;  // end of its lifetime
+  boost::json::object settings;  // a flavor's per-sandbox settings (see local_flavor.hpp)
 };
 
 /// A live local sandbox.
@@ -41,9 +43,10 @@ struct local_sandbox_config {
 class local_sandbox final : public SandboxSession {
  public:
   /// Takes over the sandbox directory described by `config` and arms its lifetime
-  /// timer on `executor`.
+  /// timer on `executor`. A `flavor` with a wrapper rewrites every command.
   local_sandbox(boost::asio::any_io_executor executor, local_sandbox_config config,
-                std::shared_ptr<const process::environment> host_env);
+                std::shared_ptr<const process::environment> host_env,
+                std::shared_ptr<const local_flavor> flavor = nullptr);
   ~local_sandbox() override;
 
   const std::string& id() const override;
@@ -72,7 +75,7 @@ class local_sandbox final : public SandboxSession {
   awaitable<void> download_file(std::string remote, std::filesystem::path local) override;
 
   /// {"base", "id", "workdir", "owns_workdir", "env_vars" (the overlay only; the host
-  /// environment is not saved), "deadline" (ISO 8601 UTC or null)}.
+  /// environment is not saved), "deadline" (ISO 8601 UTC or null), "settings"}.
   boost::json::object session_data() const override;
   /// Kills the sandbox's process groups and removes its directories and record (a
   /// caller's own workdir is kept). Idempotent. Errors: SandboxExecutionError when a
