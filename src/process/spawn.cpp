@@ -62,9 +62,8 @@ bool is_runnable(const std::string& path) {
   return ::access(path.c_str(), X_OK) == 0 && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// Resolves `name` like execvp, but on the PATH of the child's environment. Relative
-// PATH entries are checked against `cwd` and returned relative: the child resolves
-// them after its chdir.
+}  // namespace
+
 std::optional<std::string> find_program(const std::string& name, const environment& env,
                                         const std::string& cwd) {
   if (name.find('/') != std::string::npos) return name;
@@ -80,6 +79,8 @@ std::optional<std::string> find_program(const std::string& name, const environme
     begin = end + 1;
   }
 }
+
+namespace {
 
 bool is_usage_error(int error) {
   switch (error) {

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -25,6 +26,12 @@ struct spawn_failure {
   int exit_code = 127;
   std::string message;  // "sbx: <program>: command not found\n"
 };
+
+/// Resolves `name` like execvp, but on the PATH of `env`. A name with '/' is returned
+/// as is; relative PATH entries are checked against `cwd` and returned relative (the
+/// child resolves them after its chdir). nullopt when no runnable file is found.
+std::optional<std::string> find_program(const std::string& name, const environment& env,
+                                        const std::string& cwd);
 
 /// Starts `spec` with posix_spawn (vfork-fast on glibc): the child leads a new process
 /// group, has SIGPIPE and SIGXFSZ at their default action and an empty signal mask,
