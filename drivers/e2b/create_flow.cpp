@@ -3,7 +3,8 @@
 #include "guarded.hpp"
 #include "log.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include "process/concurrently.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,7 +15,6 @@ namespace sbx::drivers::e2b {
 namespace {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 
 constexpr auto cleanup_bound = std::chrono::seconds(30);
 
@@ -50,7 +50,7 @@ asio::awaitable<void> remove_by_nonce(const control_api& api, const std::string&
     }
   };
   asio::steady_timer bound(co_await asio::this_coro::executor, cleanup_bound);
-  co_await (remove() || bound.async_wait(asio::use_awaitable));
+  co_await process::first_of(remove(), bound.async_wait(asio::use_awaitable));
 }
 
 }  // namespace

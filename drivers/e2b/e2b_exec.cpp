@@ -7,6 +7,8 @@
 #include "log.hpp"
 #include "owner_labels.hpp"
 
+#include "process/concurrently.hpp"
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -140,7 +142,7 @@ asio::awaitable<void> kill_exec(const envd_client& envd, std::optional<int> pid,
     }
   };
   asio::steady_timer bound(co_await asio::this_coro::executor, kill_bound);
-  co_await (kill() || bound.async_wait(asio::use_awaitable));
+  co_await process::first_of(kill(), bound.async_wait(asio::use_awaitable));
 }
 
 }  // namespace
@@ -162,10 +164,10 @@ asio::awaitable<ExecStatus> run_exec(const envd_client& envd, ExecRequest reques
   try {
     stream.emplace(co_await envd.start(body, server_deadline, "exec"));
     if (request.timeout) {
+      // The first to finish wins: the command's end (or its failure), or the timeout.
       asio::steady_timer timer(co_await asio::this_coro::executor, *request.timeout);
-      auto outcome = co_await (consume(envd, *stream, request, pid) || timer.async_wait(asio::use_awaitable));
-      if (outcome.index() == 0) end = std::get<0>(outcome);
-      timed_out = outcome.index() == 1;
+      auto run = [&]() -> asio::awaitable<void> { end = co_await consume(envd, *stream, request, pid); };
+      timed_out = co_await process::first_of(run(), timer.async_wait(asio::use_awaitable)) == 1;
     } else {
       end = co_await consume(envd, *stream, request, pid);
     }

@@ -1,5 +1,7 @@
 #include "contract_backend.hpp"
 
+#include "fakes/common/fake_launcher.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -57,6 +59,21 @@ std::size_t ray_live_sandboxes() {
   return live;
 }
 
+// E2B runs against its loopback fake (tests/fakes/e2b), started once per test process
+// and stopped at exit; $SBX_FAKE_E2B overrides the program's path.
+void use_e2b_fake(backend_under_test& b) {
+  static const char* const key = "e2b_contract_test_key";
+  try {
+    static sbx_fake::fake_launcher fake(env_or("SBX_FAKE_E2B", SBX_FAKE_E2B_BINARY), {"--api-key", key});
+    b.client.driver_options = {{"api_url", fake.url()}, {"envd_url", fake.url()}, {"api_key", key},
+                               {"create_rate", 0}};
+    b.live_sandboxes = [] { return fake.live_sandboxes(); };
+  } catch (const std::exception& e) {
+    if (env_or("CI", "") == std::string("true")) throw;
+    b.unavailable = std::string("the E2B fake cannot run: ") + e.what();
+  }
+}
+
 backend_under_test make_backend() {
   backend_under_test b;
   b.name = env_or("SBX_CONTRACT_BACKEND", "local");
@@ -71,6 +88,7 @@ backend_under_test make_backend() {
         b.unavailable = "no Ray Jobs API at " + ray_address() + " (" + e.what() + "); try scripts/engines up";
     }
   }
+  if (b.name == "e2b") use_e2b_fake(b);
   return b;
 }
 

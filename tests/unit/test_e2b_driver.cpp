@@ -52,6 +52,20 @@ struct captured_log {
   ~captured_log() { sbx::set_log_handler({}); }
 };
 
+// (Built outside coroutines: GCC 12 mishandles initializer lists in coroutine frames.)
+std::string access_token(const sbx_fake::fake_launcher& fake, const std::string& sandbox_id) {
+  const auto detail = sbx_fake::plain_request(fake.url(), "GET", "/sandboxes/" + sandbox_id, {}, {{"X-API-Key", api_key}});
+  return std::string(boost::json::parse(detail.body).at("envdAccessToken").as_string());
+}
+
+sbx::CreateOptions without_template() {
+  sbx::CreateOptions options;
+  options.backend_options = {{"templateID", ""}};
+  return options;
+}
+
+sbx::SessionState unknown_sandbox() { return {"e2b", {{"sandbox_id", "nope"}}}; }
+
 std::string what_of(awaitable<void> operation) {
   try {
     sbx_test::run(std::move(operation));
@@ -70,7 +84,7 @@ TEST_CASE("e2b driver: API keys and access tokens never appear in errors or logs
 
   errors.push_back(what_of([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("e2b", options_for(fake, "e2b_wrong_key_27182"));
-    co_await client.create();
+    co_await client.sweep();
   }()));
   CHECK(errors.back().find("rejected the API key") != std::string::npos);
   CHECK(errors.back().find("e2b_wrong_key_27182") == std::string::npos);
@@ -79,8 +93,7 @@ TEST_CASE("e2b driver: API keys and access tokens never appear in errors or logs
   errors.push_back(what_of([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("e2b", options_for(fake));
     auto sb = co_await client.create();
-    const auto detail = sbx_fake::plain_request(fake.url(), "GET", "/sandboxes/" + sb.id(), {}, {{"X-API-Key", api_key}});
-    token = boost::json::parse(detail.body).at("envdAccessToken").as_string().c_str();
+    token = access_token(fake, sb.id());
     std::string failure;
     try {
       co_await sb.read_file("no/such/file");
@@ -97,7 +110,7 @@ TEST_CASE("e2b driver: API keys and access tokens never appear in errors or logs
     auto options = options_for(fake);
     options.driver_options["api_url"] = "http://127.0.0.1:1";
     auto client = co_await sbx::Client::connect("e2b", options);
-    co_await client.resume(sbx::SessionState{"e2b", {{"sandbox_id", "nope"}}});
+    co_await client.resume(unknown_sandbox());
   }()));
   CHECK(errors.back().find("cannot connect") != std::string::npos);
 
@@ -136,9 +149,7 @@ TEST_CASE("e2b driver: a definite refusal is reported, not retried", "[e2b][fake
   auto fake = start_fake();
   const auto what = what_of([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("e2b", options_for(fake));
-    sbx::CreateOptions options;
-    options.backend_options = {{"templateID", ""}};
-    co_await client.create(std::move(options));
+    co_await client.create(without_template());
   }());
   CHECK(what.find("HTTP 400") != std::string::npos);
   CHECK(stat(fake, "requests") == 1);

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 using namespace sbx_fake;
+using namespace std::string_literals;
 
 TEST_CASE("fake router: literal segments, captures, method mismatch", "[fake]") {
   router r;
@@ -64,12 +65,12 @@ TEST_CASE("fake faults: paths limit what is affected; bad settings name the key"
 TEST_CASE("fake multipart: parts with names, filenames and binary content", "[fake]") {
   const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"/home/user/a.bin\"\r\n"
                            "Content-Type: application/octet-stream\r\n\r\n\x00\r\n\xff\r\n--XyZ\r\n"
-                           "Content-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--XyZ--\r\n";
+                           "Content-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--XyZ--\r\n"s;
   const std::string content("\x00\r\n\xff", 4);
   CHECK(multipart_boundary("multipart/form-data; boundary=XyZ") == "XyZ");
   CHECK(multipart_boundary("multipart/form-data; boundary=\"q\"") == "q");
   CHECK_FALSE(multipart_boundary("application/json"));
-  const auto parts = parse_multipart(std::string_view(body.data(), body.size()), "XyZ");
+  const auto parts = parse_multipart(body, "XyZ");
   REQUIRE(parts.size() == 2);
   CHECK(parts[0].name == "file");
   CHECK(parts[0].filename == "/home/user/a.bin");

@@ -37,7 +37,8 @@ exchange::exchange(boost::beast::tcp_stream& stream, request_message& request)
 
 std::optional<std::string> exchange::query(std::string_view name) const {
   if (query_.empty()) return std::nullopt;
-  const auto parsed = boost::urls::parse_origin_form("/?" + query_);
+  const std::string target = "/?" + query_;  // the url_view below points into it
+  const auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return std::nullopt;
   for (const auto& param : parsed->params())
     if (param.key == name) return std::string(param.value);
