@@ -85,7 +85,8 @@ asio::awaitable<std::tuple<error_code, std::unique_ptr<connection>>> connection:
   lowest.expires_at(deadline);
   auto [cec, connected] = co_await lowest.async_connect(results, use_tuple);
   if (cec) co_return std::tuple{cec, nullptr};
-  lowest.socket().set_option(tcp::no_delay(true));
+  error_code ignored;
+  lowest.socket().set_option(tcp::no_delay(true), ignored);
 
   if (ep.kind == transport::tls) {
     auto& s = std::get<tls_stream>(conn->stream_);

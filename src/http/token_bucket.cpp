@@ -2,11 +2,9 @@
 
 #include <algorithm>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/system/system_error.hpp>
 
 namespace sbx::http {
 
@@ -44,10 +42,11 @@ boost::asio::awaitable<void> token_bucket::take() {
   const auto wait = reserve(clock::now());
   if (wait == clock::duration::zero()) co_return;
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, wait);
-  auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec) {
+  try {
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  } catch (...) {
     keep->give_back();
-    throw boost::system::system_error(ec);
+    throw;
   }
 }
 

@@ -29,7 +29,13 @@ class wait_queue {
   boost::asio::awaitable<T> wait() {
     auto w = std::make_shared<waiter>(co_await boost::asio::this_coro::executor);
     auto it = waiters_.insert(waiters_.end(), w);
-    co_await w->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    try {
+      // Leaves the queue however the wait ends without a value.
+      co_await w->timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    } catch (...) {
+      waiters_.erase(it);
+      throw;
+    }
     if (w->value) co_return std::move(*w->value);
     waiters_.erase(it);
     throw boost::system::system_error(boost::asio::error::operation_aborted);

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+
 #include "test_http_loopback.hpp"
 
 using namespace sbx_http_test;
@@ -50,6 +52,34 @@ TEST_CASE("http semaphore: a cancelled waiter leaves the queue", "[http][admissi
     auto again = sem.try_acquire();
     CHECK(again.has_value());
   }());
+  CHECK(sem.in_use() == 0);
+}
+
+TEST_CASE("http semaphore: a caller cancelled before it waits leaves no waiter behind", "[http][admission]") {
+  asio::io_context ctx;
+  sh::async_semaphore sem(1);
+  auto held = sem.try_acquire();
+  run(ctx, [&]() -> asio::awaitable<void> {
+    asio::cancellation_signal signal;
+    bool threw = false;
+    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
+      try {
+        co_await sleep_for(5ms);  // the cancellation arrives here, then acquire() starts
+      } catch (const boost::system::system_error&) {
+      }
+      try {
+        auto p = co_await sem.acquire();
+      } catch (const boost::system::system_error&) {
+        threw = true;
+      }
+    }, asio::bind_cancellation_slot(signal.slot(), asio::detached));
+    co_await sleep_for(1ms);
+    signal.emit(asio::cancellation_type::terminal);
+    co_await sleep_for(10ms);
+    CHECK(threw);
+  }());
+  CHECK(sem.waiting() == 0);
+  held->release();
   CHECK(sem.in_use() == 0);
 }
 

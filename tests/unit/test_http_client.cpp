@@ -125,6 +125,31 @@ TEST_CASE("http client: the pool bound holds under 200 concurrent requests", "[h
   CHECK(peak_waiting > 0);
 }
 
+TEST_CASE("http client: 10000 concurrent requests stay within the default pool bound",
+          "[http][client][pool][fanout]") {
+  asio::io_context ctx;
+  auto server = loopback_server::tcp(ctx, respond_ok());
+  auto pool = sh::make_connection_pool();
+  sh::client c(pool, server.url, fast_options());
+  int ok = 0;
+  run(ctx, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    int remaining = 10'000;
+    asio::steady_timer done(ex, clock_type::time_point::max());
+    for (int i = 0; i < 10'000; ++i) {
+      asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
+        auto r = co_await c.send(get());
+        if (r.status == 200) ++ok;
+        if (--remaining == 0) done.cancel();
+      }, asio::detached);
+    }
+    co_await done.async_wait(as_tuple_awaitable);
+  }());
+  CHECK(ok == 10'000);
+  CHECK(server.stats().max_open <= static_cast<int>(sh::pool_options{}.max_per_host));
+  CHECK(pool->open_count() <= sh::pool_options{}.max_per_host);
+}
+
 TEST_CASE("http client: the total bound closes idle connections of other origins", "[http][client][pool]") {
   asio::io_context ctx;
   auto a = loopback_server::tcp(ctx, respond_ok());
