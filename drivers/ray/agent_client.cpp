@@ -19,6 +19,16 @@ constexpr auto file_timeout = std::chrono::minutes(10);  // 100 MiB over a slow 
 
 bool ok(unsigned status) { return status >= 200 && status < 300; }
 
+http::request agent_request(http::verb method, std::string target, const char* op) {
+  return {.method = method, .target = std::move(target), .op = op};
+}
+
+http::request file_request(http::verb method, const std::string& path, const char* op) {
+  return {.method = method, .target = agent_target("/file", path), .timeout = file_timeout, .op = op};
+}
+
+error_context path_context(const std::string& path) { return {{"path", path}}; }
+
 }  // namespace
 
 agent_client::agent_client(std::shared_ptr<http::connection_pool> pool, const agent_address& address,
@@ -32,22 +42,23 @@ awaitable<http::response> agent_client::send(http::request request) const {
 }
 
 awaitable<void> agent_client::health() const {
-  const auto response = co_await send({.method = http::verb::get, .target = "/health", .op = "resume"});
+  const auto response = co_await send(agent_request(http::verb::get, "/health", "resume"));
   if (!ok(response.status)) throw_agent_error(response.status, response.body, "resume", {});
 }
 
 awaitable<void> agent_client::set_env(const env_map& env) const {
   boost::json::object overlay;
   for (const auto& [name, value] : env) overlay[name] = value;
-  const auto response = co_await send(
-      {.method = http::verb::put, .target = "/env", .body = boost::json::serialize(overlay), .op = "create"});
+  auto request = agent_request(http::verb::put, "/env", "create");
+  request.body = boost::json::serialize(overlay);
+  const auto response = co_await send(std::move(request));
   if (!ok(response.status)) throw_agent_error(response.status, response.body, "create", {});
 }
 
 awaitable<ExecStatus> agent_client::exec(ExecRequest request) const {
   const auto exec_id = detail::random_hex(16);
-  http::request post{.method = http::verb::post, .target = "/exec", .body = encode_exec_body(exec_id, request),
-                     .op = "exec"};
+  auto post = agent_request(http::verb::post, "/exec", "exec");
+  post.body = encode_exec_body(exec_id, request);
   post.headers.set_sensitive("Authorization", "Bearer " + token_);
   std::exception_ptr failure;
   try {
@@ -74,28 +85,29 @@ awaitable<ExecStatus> agent_client::exec(ExecRequest request) const {
 }
 
 awaitable<void> agent_client::kill(const std::string& exec_id) const {
-  co_await send({.method = http::verb::post, .target = agent_target("/kill", exec_id, "id"), .idempotent = true,
-                 .timeout = 5s, .op = "exec"});
+  auto request = agent_request(http::verb::post, agent_target("/kill", exec_id, "id"), "exec");
+  request.idempotent = true;  // killing twice kills once
+  request.timeout = 5s;
+  co_await send(std::move(request));
 }
 
 awaitable<std::vector<FileInfo>> agent_client::list(const std::string& path) const {
-  const auto response = co_await send({.method = http::verb::get, .target = agent_target("/list", path),
-                                       .op = "list_files"});
-  if (!ok(response.status)) throw_agent_error(response.status, response.body, "list_files", {{"path", path}});
+  const auto response = co_await send(agent_request(http::verb::get, agent_target("/list", path), "list_files"));
+  if (!ok(response.status)) throw_agent_error(response.status, response.body, "list_files", path_context(path));
   co_return parse_file_list(response.body, path);
 }
 
 awaitable<std::string> agent_client::read(const std::string& path) const {
-  auto response = co_await send({.method = http::verb::get, .target = agent_target("/file", path),
-                                 .timeout = file_timeout, .op = "read_file"});
-  if (!ok(response.status)) throw_agent_error(response.status, response.body, "read_file", {{"path", path}});
+  auto response = co_await send(file_request(http::verb::get, path, "read_file"));
+  if (!ok(response.status)) throw_agent_error(response.status, response.body, "read_file", path_context(path));
   co_return std::move(response.body);
 }
 
 awaitable<void> agent_client::write(const std::string& path, std::string content) const {
-  const auto response = co_await send({.method = http::verb::put, .target = agent_target("/file", path),
-                                       .body = std::move(content), .timeout = file_timeout, .op = "write_file"});
-  if (!ok(response.status)) throw_agent_error(response.status, response.body, "write_file", {{"path", path}});
+  auto request = file_request(http::verb::put, path, "write_file");
+  request.body = std::move(content);
+  const auto response = co_await send(std::move(request));
+  if (!ok(response.status)) throw_agent_error(response.status, response.body, "write_file", path_context(path));
 }
 
 }  // namespace sbx::drivers::ray

@@ -32,7 +32,7 @@ std::string last_line(std::string_view logs) {
 awaitable<agent_address> wait_for_agent(const jobs_api& jobs, const std::string& id) {
   for (milliseconds delay = first_poll;; co_await pause(delay)) {
     const auto job = co_await jobs.job(id);
-    if (!job) throw SandboxCreationError("the Ray sandbox job vanished while starting", ray_error("create", {{"job_id", id}}));
+    if (!job) throw SandboxCreationError("the Ray sandbox job vanished while starting", job_error("create", id));
     if (job->status == "PENDING") continue;
     const auto logs = co_await jobs.logs(id);
     if (auto address = parse_ready_line(logs)) co_return std::move(*address);
@@ -40,7 +40,7 @@ awaitable<agent_address> wait_for_agent(const jobs_api& jobs, const std::string&
       const auto line = last_line(logs);
       throw SandboxCreationError("the Ray sandbox job ended while starting (" + job->status + "): " +
                                      job->message.substr(0, 300) + (line.empty() ? "" : " | " + line),
-                                 ray_error("create", {{"job_id", id}}));
+                                 job_error("create", id));
     }
   }
 }
@@ -50,12 +50,9 @@ awaitable<bool> end_job(const jobs_api& jobs, const std::string& id, millisecond
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (milliseconds delay = first_poll;; co_await pause(delay)) {
     const auto job = co_await jobs.job(id);
-    if (!job) co_return true;
-    if (job->terminal()) break;
+    if (!job || job->terminal()) co_return true;
     if (std::chrono::steady_clock::now() >= deadline) co_return false;
   }
-  co_await jobs.remove(id);
-  co_return true;
 }
 
 }  // namespace sbx::drivers::ray

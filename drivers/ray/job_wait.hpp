@@ -16,10 +16,11 @@ namespace sbx::drivers::ray {
 /// malformed; transport errors as jobs_api. Cancellation: supported.
 awaitable<agent_address> wait_for_agent(const jobs_api& jobs, const std::string& id);
 
-/// Stops job `id`, waits up to `limit` for it to end (its agent removes the sandbox
-/// directory on the way out) and deletes its record. Returns false when the job was
-/// still running at `limit` (its record is then kept). Errors: as jobs_api.
-/// Cancellation: supported (the job may then be left stopping).
+/// Stops job `id` and waits up to `limit` for Ray to report it ended (its agent kills
+/// the sandbox's processes and removes its directory on the way out). The job's record
+/// stays (see jobs_api::remove); a sweep forgets it later. Returns false when the job
+/// was still running at `limit`. Errors: as jobs_api. Cancellation: supported (the job
+/// may then be left stopping).
 awaitable<bool> end_job(const jobs_api& jobs, const std::string& id,
                         std::chrono::milliseconds limit = std::chrono::seconds(20));
 

@@ -26,6 +26,30 @@ boost::json::value parse_body(const http::response& response) {
 
 bool ok(const http::response& response) { return response.status >= 200 && response.status < 300; }
 
+http::request api_request(http::verb method, std::string target, const char* op) {
+  return {.method = method, .target = std::move(target), .op = op};
+}
+
+http::request submit_request(const boost::json::object& request) {
+  http::request post{.method = http::verb::post, .target = "/api/jobs/", .body = boost::json::serialize(request),
+                     .idempotent = true,  // the fixed submission_id makes a repeat harmless
+                     .timeout = std::chrono::minutes(2), .op = "create"};
+  post.headers.set("Content-Type", "application/json");
+  return post;
+}
+
+http::request upload_request(const agent_package& package) {
+  http::request upload{.method = http::verb::put, .target = "/api/packages/gcs/" + package.name, .body = package.zip,
+                       .op = "start"};
+  upload.headers.set("Content-Type", "application/zip");
+  return upload;
+}
+
+[[noreturn]] void refused(const http::response& response, const std::string& id) {
+  throw SandboxCreationError("Ray refused the sandbox job: " + error_text(response.body),
+                             ray_error("create", {{"job_id", id}, {"status", std::to_string(response.status)}}));
+}
+
 }  // namespace
 
 bool job_info::terminal() const noexcept {
@@ -39,6 +63,8 @@ std::optional<job_info> parse_job_info(const boost::json::object& details) {
   job_info info{.id = std::string(id->get_string()), .status = std::string(status->get_string())};
   if (const auto* message = details.if_contains("message"); message && message->is_string())
     info.message = std::string(message->get_string());
+  if (const auto* end = details.if_contains("end_time"); end && end->is_int64() && end->get_int64() > 0)
+    info.end_time = std::chrono::system_clock::time_point(std::chrono::milliseconds(end->get_int64()));
   if (const auto* metadata = details.if_contains("metadata"); metadata && metadata->is_object()) {
     for (const auto& [key, value] : metadata->get_object())
       if (value.is_string()) info.metadata[std::string(key)] = std::string(value.get_string());
@@ -65,7 +91,7 @@ void jobs_api::fail(const http::response& response, const char* op, const std::s
 }
 
 awaitable<void> jobs_api::check_version() const {
-  const auto response = co_await send({.method = http::verb::get, .target = "/api/version", .op = "start"});
+  const auto response = co_await send(api_request(http::verb::get, "/api/version", "start"));
   const auto value = parse_body(response);
   if (!ok(response) || !value.is_object() || !value.get_object().contains("ray_version"))
     throw SandboxConnectionError("no Ray Jobs API at " + address_ + " (GET /api/version answered HTTP " +
@@ -74,30 +100,22 @@ awaitable<void> jobs_api::check_version() const {
 }
 
 awaitable<void> jobs_api::ensure_package(const agent_package& package) const {
-  const auto target = "/api/packages/gcs/" + package.name;
-  const auto found = co_await send({.method = http::verb::get, .target = target, .op = "start"});
+  const auto found = co_await send(api_request(http::verb::get, "/api/packages/gcs/" + package.name, "start"));
   if (ok(found)) co_return;
   if (found.status != 404) fail(found, "start", {});
-  http::request upload{.method = http::verb::put, .target = target, .body = package.zip, .op = "start"};
-  upload.headers.set("Content-Type", "application/zip");
-  const auto stored = co_await send(std::move(upload));
+  const auto stored = co_await send(upload_request(package));
   if (!ok(stored)) fail(stored, "start", {});
 }
 
 awaitable<void> jobs_api::submit(const boost::json::object& request) const {
   const std::string id(request.at("submission_id").as_string());
-  http::request post{.method = http::verb::post, .target = "/api/jobs/", .body = boost::json::serialize(request),
-                     .idempotent = true,  // the fixed submission_id makes a repeat harmless
-                     .timeout = std::chrono::minutes(2), .op = "create"};
-  post.headers.set("Content-Type", "application/json");
-  const auto response = co_await send(std::move(post));
+  const auto response = co_await send(submit_request(request));
   if (ok(response) || response.body.find("Please use a different submission_id") != std::string::npos) co_return;
-  throw SandboxCreationError("Ray refused the sandbox job: " + error_text(response.body),
-                             ray_error("create", {{"job_id", id}, {"status", std::to_string(response.status)}}));
+  refused(response, id);
 }
 
 awaitable<std::optional<job_info>> jobs_api::job(const std::string& id) const {
-  const auto response = co_await send({.method = http::verb::get, .target = "/api/jobs/" + id, .op = "status"});
+  const auto response = co_await send(api_request(http::verb::get, "/api/jobs/" + id, "status"));
   if (response.status == 404) co_return std::nullopt;
   const auto value = parse_body(response);
   if (!ok(response) || !value.is_object()) fail(response, "status", id);
@@ -105,7 +123,7 @@ awaitable<std::optional<job_info>> jobs_api::job(const std::string& id) const {
 }
 
 awaitable<std::string> jobs_api::logs(const std::string& id) const {
-  const auto response = co_await send({.method = http::verb::get, .target = "/api/jobs/" + id + "/logs", .op = "logs"});
+  const auto response = co_await send(api_request(http::verb::get, "/api/jobs/" + id + "/logs", "logs"));
   if (response.status == 404) co_return std::string();
   const auto value = parse_body(response);
   const auto* logs = value.is_object() ? value.get_object().if_contains("logs") : nullptr;
@@ -114,17 +132,19 @@ awaitable<std::string> jobs_api::logs(const std::string& id) const {
 }
 
 awaitable<void> jobs_api::stop(const std::string& id) const {
-  const auto response = co_await send({.method = http::verb::post, .target = "/api/jobs/" + id + "/stop", .idempotent = true, .op = "destroy"});
+  auto request = api_request(http::verb::post, "/api/jobs/" + id + "/stop", "destroy");
+  request.idempotent = true;  // stopping twice stops once
+  const auto response = co_await send(std::move(request));
   if (!ok(response) && response.status != 404) fail(response, "destroy", id);
 }
 
 awaitable<void> jobs_api::remove(const std::string& id) const {
-  const auto response = co_await send({.method = http::verb::delete_, .target = "/api/jobs/" + id, .op = "destroy"});
+  const auto response = co_await send(api_request(http::verb::delete_, "/api/jobs/" + id, "destroy"));
   if (!ok(response) && response.status != 404) fail(response, "destroy", id);
 }
 
 awaitable<std::vector<job_info>> jobs_api::list() const {
-  const auto response = co_await send({.method = http::verb::get, .target = "/api/jobs/", .op = "sweep"});
+  const auto response = co_await send(api_request(http::verb::get, "/api/jobs/", "sweep"));
   const auto value = parse_body(response);
   if (!ok(response) || !value.is_array()) fail(response, "sweep", {});
   std::vector<job_info> jobs;

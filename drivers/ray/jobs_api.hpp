@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct job_info {
   std::string status;  // PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED
   std::string message;
   env_map metadata;    // string values only
+  std::optional<std::chrono::system_clock::time_point> end_time;  // set once ended
 
   /// STOPPED, SUCCEEDED or FAILED: the job will never run again.
   bool terminal() const noexcept;
@@ -67,7 +69,9 @@ class jobs_api {
   /// POST /api/jobs/{id}/stop. A job that is unknown or already ended is not an error.
   awaitable<void> stop(const std::string& id) const;
 
-  /// DELETE /api/jobs/{id}: forgets an ended job. Unknown jobs are not an error.
+  /// DELETE /api/jobs/{id}: forgets an ended job. Unknown jobs are not an error. Only
+  /// safe a while after the job ended: Ray re-creates the record of a job deleted before
+  /// its supervisor actor's exit was noticed (as FAILED, without metadata).
   awaitable<void> remove(const std::string& id) const;
 
   /// GET /api/jobs/: every submission job the cluster remembers.

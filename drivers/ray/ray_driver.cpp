@@ -21,6 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr auto package_recheck = 5min;  // well inside Ray's ~10 minute pin of an uploaded package
+constexpr auto forget_after = 1min;     // Ray has long noticed the supervisor's exit by then
 
 const Capabilities& ray_capabilities() {
   static const Capabilities capabilities{
@@ -71,6 +72,20 @@ std::shared_ptr<ray_context> make_context(const ClientOptions& options) {
       .package = make_agent_package(agent_source()),
       .root = read.optional_string("root"),
   });
+}
+
+// The inverse of ray_sandbox::session_data(). Errors: SandboxConfigurationError.
+ray_sandbox_config parse_session_data(const boost::json::object& data) {
+  const detail::json_reader read{data, "ray session state"};
+  const auto port = read.number_or("agent_port", 0);
+  if (port < 1 || port > 65535)
+    throw SandboxConfigurationError("ray session state: key 'agent_port' must be a TCP port number");
+  return {.job_id = read.required_string("job_id"),
+          .agent = {.host = read.required_string("agent_host"),
+                    .port = static_cast<std::uint16_t>(port),
+                    .workdir = read.required_string("workdir"),
+                    .scratch = read.required_string("scratch_dir")},
+          .token = read.required_string("token")};
 }
 
 }  // namespace
@@ -125,11 +140,10 @@ awaitable<std::unique_ptr<SandboxSession>> ray_driver::create(const ResolvedOpti
   std::exception_ptr failure;
   try {
     co_await context->jobs.submit(make_job_request(options, spec));
-    ray_sandbox_config config{.job_id = spec.submission_id,
-                              .agent = co_await wait_for_agent(context->jobs, spec.submission_id),
-                              .token = token};
-    if (!options.env_vars.empty())
-      co_await agent_client(context->pool, config.agent, config.token).set_env(options.env_vars);
+    auto agent = co_await wait_for_agent(context->jobs, spec.submission_id);
+    const agent_client client(context->pool, agent, token);
+    if (!options.env_vars.empty()) co_await client.set_env(options.env_vars);
+    ray_sandbox_config config{.job_id = spec.submission_id, .agent = std::move(agent), .token = token};
     co_return std::make_unique<ray_sandbox>(context, std::move(config), std::move(ticket.running));
   } catch (...) {
     failure = std::current_exception();
@@ -145,21 +159,13 @@ awaitable<std::unique_ptr<SandboxSession>> ray_driver::create(const ResolvedOpti
 }
 
 awaitable<std::unique_ptr<SandboxSession>> ray_driver::resume(const boost::json::object& data) {
-  const detail::json_reader read{data, "ray session state"};
-  const auto port = read.number_or("agent_port", 0);
-  if (port < 1 || port > 65535)
-    throw SandboxConfigurationError("ray session state: key 'agent_port' must be a TCP port number");
-  ray_sandbox_config config{.job_id = read.required_string("job_id"),
-                            .agent = {.host = read.required_string("agent_host"),
-                                      .port = static_cast<std::uint16_t>(port),
-                                      .workdir = read.required_string("workdir"),
-                                      .scratch = read.required_string("scratch_dir")},
-                            .token = read.required_string("token")};
+  const auto config = parse_session_data(data);
   const auto job = co_await context_->jobs.job(config.job_id);
   if (!job || job->terminal())
     throw SandboxNotFoundError("The Ray sandbox " + config.job_id + " is no longer running",
-                               ray_error("resume", {{"job_id", config.job_id}}));
-  co_await agent_client(context_->pool, config.agent, config.token).health();
+                               job_error("resume", config.job_id));
+  const agent_client client(context_->pool, config.agent, config.token);
+  co_await client.health();
   co_return std::make_unique<ray_sandbox>(context_, std::move(config), http::permit{});
 }
 
@@ -177,7 +183,7 @@ awaitable<SweepReport> ray_driver::sweep() {
       } else if (!job.terminal()) {
         co_await context->jobs.stop(job.id);  // all stop at once; end_job then waits
         orphans.push_back(job.id);
-      } else if (orphan) {
+      } else if (orphan && job.end_time && *job.end_time + forget_after < std::chrono::system_clock::now()) {
         co_await context->jobs.remove(job.id);
       }
     } catch (const SandboxError& e) {

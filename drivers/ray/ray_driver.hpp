@@ -55,9 +55,9 @@ class ray_driver final : public Driver {
   /// SandboxConnectionError when the job runs but its agent does not answer.
   awaitable<std::unique_ptr<SandboxSession>> resume(const boost::json::object& data) override;
 
-  /// Stops (and forgets) the RUNNING or PENDING jobs carrying this library's owner
-  /// labels whose owner process is gone or whose lifetime passed; forgets ended jobs
-  /// of such owners. Jobs of live owners are counted in `kept`.
+  /// Stops the RUNNING or PENDING jobs carrying this library's owner labels whose owner
+  /// process is gone or whose lifetime passed, and forgets (deletes the records of) such
+  /// jobs that ended over a minute ago. Jobs of live owners are counted in `kept`.
   awaitable<SweepReport> sweep() override;
 
  private:

@@ -15,7 +15,7 @@ struct ray_sandbox::state {
 
   [[noreturn]] void throw_gone(const char* op) const {
     throw SandboxNotFoundError("The Ray sandbox " + config.job_id + " is gone (destroyed or its lifetime ended)",
-                               ray_error(op, {{"job_id", config.job_id}}));
+                               job_error(op, config.job_id));
   }
 
   const std::shared_ptr<ray_context> context;
@@ -102,7 +102,7 @@ awaitable<void> ray_sandbox::destroy() {
   if (s->destroyed) co_return;  // a concurrent destroy finished while this one waited
   if (!co_await end_job(s->context->jobs, s->config.job_id))
     throw SandboxExecutionError("the Ray sandbox job did not stop within 20 s",
-                                ray_error("destroy", {{"job_id", s->config.job_id}}));
+                                job_error("destroy", s->config.job_id));
   s->destroyed = true;
   s->running.release();
 }

@@ -60,8 +60,8 @@ class ray_sandbox final : public SandboxSession {
   boost::json::object session_data() const override;
 
   /// Stops the job (the agent kills every command's process group and removes the
-  /// sandbox directory), waits for it to end and deletes its record. Idempotent; a job
-  /// that already ended is fine. Errors: SandboxExecutionError when Ray cannot be asked
+  /// sandbox directory) and waits for it to end; a later sweep forgets its record.
+  /// Idempotent; a job that already ended is fine. Errors: SandboxExecutionError when Ray cannot be asked
   /// or the job does not end within 20 s (destroy may then be retried).
   awaitable<void> destroy() override;
   bool destroyed() const override;

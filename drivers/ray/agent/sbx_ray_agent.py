@@ -310,6 +310,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sbx-ray-agent"
 
+    def setup(self):
+        super().setup()
+        # Frames are small writes: send each at once instead of waiting for an ACK.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, *args):
         """Requests are never logged: paths and bodies belong to the user."""
 
@@ -401,11 +406,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
         def send_frame(kind, payload):
             head = struct.pack(">BI", kind, len(payload))
-            self.wfile.write(b"%x\r\n" % (len(head) + len(payload)) + head + payload + b"\r\n")
+            last = b"0\r\n\r\n" if kind == FRAME_EXIT else b""  # the exit frame ends the body
+            self.wfile.write(b"%x\r\n" % (len(head) + len(payload)) + head + payload + b"\r\n" + last)
 
         try:
             Execution(self.sandbox, spec, data[newline + 1:], send_frame, self.connection).run()
-            self.wfile.write(b"0\r\n\r\n")
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
