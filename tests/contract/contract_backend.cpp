@@ -89,6 +89,8 @@ backend_under_test make_backend() {
     }
   }
   if (b.name == "e2b") use_e2b_fake(b);
+  if (b.name == "bwrap" && std::system("command -v bwrap >/dev/null 2>&1") != 0 && env_or("CI", "") != "true")
+    b.unavailable = "bwrap (bubblewrap) is not installed; try apt-get install bubblewrap";
   return b;
 }
 
