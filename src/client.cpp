@@ -4,18 +4,17 @@
 #include "guarded.hpp"
 #include "log.hpp"
 #include "materialize.hpp"
+#include "process/concurrently.hpp"
 #include "resolve_options.hpp"
 #include "sandbox_state.hpp"
 #include "sbx/errors.hpp"
 #include "sbx/registry.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <csignal>
-#include <variant>
 
 namespace sbx {
 
@@ -69,29 +68,28 @@ void ignore_sigpipe() {
   (void)done;
 }
 
+awaitable<void> create_into(std::unique_ptr<SandboxSession>& session, Driver& driver,
+                            const ResolvedOptions& options, const std::string& backend) {
+  session = co_await detail::guarded<SandboxCreationError>(backend, "create", driver.create(options));
+}
+
+awaitable<void> wait_until(boost::asio::steady_timer& deadline) {
+  co_await deadline.async_wait(boost::asio::use_awaitable);
+}
+
+// The driver's create, failing with SandboxTimeoutError when options.create_timeout
+// passes first (the create is then cancelled; the driver releases what it allocated).
 awaitable<std::unique_ptr<SandboxSession>> create_with_deadline(Driver& driver,
                                                                 const ResolvedOptions& options,
                                                                 const std::string& backend) {
-  using namespace boost::asio::experimental::awaitable_operators;
+  std::unique_ptr<SandboxSession> session;
   boost::asio::steady_timer deadline(co_await boost::asio::this_coro::executor, options.create_timeout);
-  // operator|| waits for the first branch that *succeeds*: a failed create must end the
-  // race too, so its exception travels as a value.
-  std::exception_ptr failure;
-  auto attempt = [&]() -> awaitable<std::unique_ptr<SandboxSession>> {
-    try {
-      co_return co_await detail::guarded<SandboxCreationError>(backend, "create", driver.create(options));
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    co_return nullptr;
-  };
-  auto outcome = co_await (attempt() || deadline.async_wait(boost::asio::use_awaitable));
-  if (outcome.index() == 1)
-    throw SandboxTimeoutError("create did not finish within " +
-                                  std::to_string(options.create_timeout.count()) + " ms",
-                              {.backend = backend, .op = "create"});
-  if (failure) std::rethrow_exception(failure);
-  co_return std::move(std::get<0>(outcome));
+  const auto first = co_await process::first_of(create_into(session, driver, options, backend),
+                                                wait_until(deadline));
+  if (first == 0) co_return session;
+  throw SandboxTimeoutError("create did not finish within " +
+                                std::to_string(options.create_timeout.count()) + " ms",
+                            {.backend = backend, .op = "create"});
 }
 
 }  // namespace
