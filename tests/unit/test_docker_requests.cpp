@@ -156,5 +156,5 @@ TEST_CASE("docker exec kill script finds processes by their environment marker",
   CHECK(script.find(std::string(dk::exec_marker_variable) + "=$1") != std::string::npos);
   CHECK(script.find("/proc/[0-9]*/environ") != std::string::npos);
   CHECK(script.find("kill -9 \"-$3\"") != std::string::npos);  // the process group, then the pid
-  CHECK(script.find(" -- ") == std::string::npos);              // dash's kill rejects "--"
+  CHECK(script.find("kill -9 --") == std::string::npos);       // dash's kill rejects "--"
 }
