@@ -5,6 +5,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
@@ -21,6 +22,29 @@ namespace {
 std::string env_or(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+// Docker: the daemon's unix socket ($DOCKER_HOST when it is unix://, else the default).
+std::string docker_socket() {
+  const std::string host = env_or("DOCKER_HOST", "unix:///var/run/docker.sock");
+  return host.starts_with("unix://") ? host.substr(7) : "/var/run/docker.sock";
+}
+
+// Containers labelled sbx.pid=<this pid>, asked over the socket with a bare HTTP call.
+std::size_t docker_live_sandboxes() {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  boost::asio::local::stream_protocol::socket socket(io);
+  socket.connect(docker_socket());
+  // filters={"label":["sbx.pid=<pid>"]}, percent-encoded
+  const auto filter = "%7B%22label%22%3A%5B%22sbx.pid%3D" + std::to_string(::getpid()) + "%22%5D%7D";
+  http::request<http::empty_body> req{http::verb::get, "/containers/json?all=1&filters=" + filter, 11};
+  req.set(http::field::host, "docker");
+  http::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return boost::json::parse(res.body()).as_array().size();
 }
 
 // Ray: the Jobs API at $RAY_ADDRESS when it is an http:// URL, else the local default.
@@ -78,7 +102,16 @@ backend_under_test make_backend() {
   backend_under_test b;
   b.name = env_or("SBX_CONTRACT_BACKEND", "local");
   b.client.exec_timeout = std::chrono::minutes(2);
-  if (b.name == "docker") b.defaults.image = env_or("SBX_TEST_DOCKER_IMAGE", "sbx-test/python:1");
+  if (b.name == "docker") {
+    b.defaults.image = env_or("SBX_TEST_DOCKER_IMAGE", "sbx-test/python:1");
+    b.live_sandboxes = docker_live_sandboxes;
+    try {
+      docker_live_sandboxes();
+    } catch (const std::exception& e) {
+      if (env_or("CI", "") != "true")
+        b.unavailable = "no Docker daemon at " + docker_socket() + " (" + e.what() + "); try scripts/engines up";
+    }
+  }
   if (b.name == "ray") {
     b.live_sandboxes = ray_live_sandboxes;
     try {
