@@ -37,7 +37,14 @@ sandbox_record to_record(const json::value& value, const char* op) {
   }
 }
 
-bool ambiguous_status(unsigned status) { return status >= 500; }
+// The error throw_api_error would throw for `response`, as a value.
+std::exception_ptr api_error(const http::response& response, const char* op, const std::vector<std::string>& secrets) {
+  try {
+    throw_api_error(response.status, response.body, op, {}, secrets);
+  } catch (...) {
+    return std::current_exception();
+  }
+}
 
 }  // namespace
 
@@ -71,7 +78,8 @@ awaitable<create_attempt> control_api::create(json::object body, std::chrono::mi
   if (!response) co_return create_attempt{.ambiguity = ambiguity};
   if (response->status == 201 || response->status == 200)
     co_return create_attempt{.created = to_record<SandboxCreationError>(parse_json(response->body, "create"), "create")};
-  if (ambiguous_status(response->status))
+  if (response->status == 503) co_return create_attempt{.refusal = api_error(*response, "create", secrets_)};
+  if (response->status >= 500)
     co_return create_attempt{.ambiguity = "E2B answered HTTP " + std::to_string(response->status)};
   throw_api_error(response->status, response->body, "create", {}, secrets_);
 }

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,11 +19,13 @@ namespace sbx::drivers::e2b {
 
 using boost::asio::awaitable;
 
-/// What a create call came to: the sandbox, or an ambiguous failure after which the
-/// sandbox may or may not exist (the caller resolves it by listing its create nonce).
+/// What a create call came to: the sandbox; a refusal after which nothing exists and
+/// the call may be repeated (503); or an ambiguous failure after which the sandbox may
+/// or may not exist (the caller resolves it by listing its create nonce).
 struct create_attempt {
   std::optional<sandbox_record> created;
-  std::string ambiguity;  // why the outcome is unknown (empty when created)
+  std::exception_ptr refusal;  // the error of a repeatable refusal
+  std::string ambiguity;       // why the outcome is unknown
 };
 
 /// Control-plane calls of one client. Idempotent calls (GET, DELETE) are retried by the
@@ -32,9 +35,10 @@ class control_api {
  public:
   control_api(std::shared_ptr<http::connection_pool> pool, const e2b_settings& settings);
 
-  /// POST /sandboxes with `body`. Returns the sandbox, or an ambiguous outcome for a
-  /// connection lost after the request was sent, a request timeout, or a 5xx answer.
-  /// Throws for definite failures (4xx, exhausted 429 retries, no connection).
+  /// POST /sandboxes with `body`. Returns the sandbox; a refusal for 503 (E2B had no
+  /// capacity: nothing was made); or an ambiguous outcome for a connection lost after
+  /// the request was sent, a request timeout, or another 5xx answer. Throws for
+  /// definite failures (4xx, 429 once the transport's retries are spent, no connection).
   /// Cancellation: supported (operation_aborted); the outcome is then unknown too.
   awaitable<create_attempt> create(boost::json::object body, std::chrono::milliseconds timeout) const;
 

@@ -64,12 +64,17 @@ asio::awaitable<sandbox_record> create_sandbox(const control_api& api, const boo
     for (unsigned attempt = 0;; ++attempt) {
       const auto outcome = co_await api.create(body, timeout);
       if (outcome.created) co_return *outcome.created;
-      detail::log(log_level::info, "e2b create: outcome unknown (" + outcome.ambiguity + "); checking by nonce");
-      if (auto found = co_await find_by_nonce(api, nonce)) co_return std::move(*found);
-      if (attempt + 1 >= attempts)
-        throw SandboxCreationError("E2B create failed: " + outcome.ambiguity + "; no sandbox was made after " +
-                                       std::to_string(attempts) + " attempts",
-                                   {.backend = "e2b", .op = "create", .retryable = true});
+      const bool last = attempt + 1 >= attempts;
+      if (outcome.refusal) {
+        if (last) std::rethrow_exception(outcome.refusal);
+      } else {
+        detail::log(log_level::info, "e2b create: outcome unknown (" + outcome.ambiguity + "); checking by nonce");
+        if (auto found = co_await find_by_nonce(api, nonce)) co_return std::move(*found);
+        if (last)
+          throw SandboxCreationError("E2B create failed: " + outcome.ambiguity + "; no sandbox was made after " +
+                                         std::to_string(attempts) + " attempts",
+                                     {.backend = "e2b", .op = "create", .retryable = true});
+      }
       co_await sleep_for(http::backoff_delay(policy, attempt, unit_draw()));
     }
   } catch (const boost::system::system_error& e) {

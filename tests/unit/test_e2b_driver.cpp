@@ -134,14 +134,26 @@ TEST_CASE("e2b driver: a create whose answer was lost adopts the sandbox instead
   CHECK(fake.live_sandboxes() == 0);
 }
 
-TEST_CASE("e2b driver: a create refused with 5xx is checked by nonce, then made once", "[e2b][fake]") {
-  auto fake = start_fake({"--fail-nth", "1:5xx", "--fault-path", "/sandboxes"});
+TEST_CASE("e2b driver: a create answered 502 is checked by nonce, then made once", "[e2b][fake]") {
+  auto fake = start_fake({"--fail-nth", "1:5xx", "--status-5xx", "502", "--fault-path", "/sandboxes"});
   sbx_test::run([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("e2b", options_for(fake));
     auto sb = co_await client.create();
     CHECK(stat(fake, "created") == 1);
     co_await sb.destroy();
   }());
+  CHECK(fake.live_sandboxes() == 0);
+}
+
+TEST_CASE("e2b driver: a create refused with 503 is made again, without a nonce check", "[e2b][fake]") {
+  auto fake = start_fake({"--fail-nth", "1:5xx", "--status-5xx", "503"});
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto sb = co_await client.create();
+    co_await sb.destroy();
+  }());
+  CHECK(stat(fake, "requests") == 3);  // POST 503, POST 201, DELETE
+  CHECK(stat(fake, "created") == 1);
   CHECK(fake.live_sandboxes() == 0);
 }
 

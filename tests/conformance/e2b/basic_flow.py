@@ -21,7 +21,9 @@ API_KEY = "e2b_conformance_key"
 
 
 def start_fake(binary):
-    fake = subprocess.Popen([binary, "--port", "0", "--api-key", API_KEY], stdout=subprocess.PIPE, text=True)
+    # --exit-with-stdin: the fake stops when this script goes away, however it ends.
+    fake = subprocess.Popen([binary, "--port", "0", "--api-key", API_KEY, "--exit-with-stdin"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     line = fake.stdout.readline()
     if "http://" not in line:
         fake.kill()
@@ -75,6 +77,9 @@ def flow(url):
         every_byte = bytes(range(256))
         sandbox.files.write("/home/user/bin.dat", every_byte)
         check(bytes(sandbox.files.read("bin.dat", format="bytes")) == every_byte, "files: all 256 byte values round-trip")
+        sandbox.files.write("raw/upload.bin", every_byte * 4, use_octet_stream=True)
+        check(bytes(sandbox.files.read("raw/upload.bin", format="bytes")) == every_byte * 4,
+              "files.write as application/octet-stream (envd >= 0.5.7) creates parents")
         check(sandbox.commands.run("cat notes/hello.txt").stdout == "text content",
               "a file written through the API is seen by commands")
 

@@ -46,22 +46,32 @@ std::string read_line(int fd, std::chrono::steady_clock::time_point deadline) {
 }  // namespace
 
 fake_launcher::fake_launcher(std::string program, std::vector<std::string> args) {
+  // The fake's stdin is a pipe whose write end only this process holds: when it goes
+  // away (even killed), the fake sees EOF and stops (--exit-with-stdin).
+  int in[2];
   int out[2];
-  if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    ::close(in[0]);
+    ::close(in[1]);
+    throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addclose(&actions, out[1]);
+  args.push_back("--exit-with-stdin");
   std::vector<char*> argv{program.data()};
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   const int rc = ::posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  ::close(in[0]);
   ::close(out[1]);
+  stdin_ = in[1];
   if (rc != 0) {
     ::close(out[0]);
+    ::close(stdin_);
     throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
   }
   try {
@@ -71,6 +81,7 @@ fake_launcher::fake_launcher(std::string program, std::vector<std::string> args)
     url_ = line.substr(at);
   } catch (...) {
     ::close(out[0]);
+    ::close(stdin_);
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     throw;
@@ -80,6 +91,7 @@ fake_launcher::fake_launcher(std::string program, std::vector<std::string> args)
 
 fake_launcher::~fake_launcher() {
   if (pid_ <= 0) return;
+  ::close(stdin_);
   ::kill(pid_, SIGTERM);
   for (int i = 0; i < 100; ++i) {
     if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;

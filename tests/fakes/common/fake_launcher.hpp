@@ -14,9 +14,10 @@ namespace sbx_fake {
 /// A fake program running until this object is destroyed.
 class fake_launcher {
  public:
-  /// Starts `program` with `args` (stdout read for the URL, stderr inherited) and waits
-  /// up to ten seconds for it to listen. Throws std::runtime_error when it cannot be
-  /// started or exits first.
+  /// Starts `program` with `args` and --exit-with-stdin (stdout read for the URL, stderr
+  /// inherited, stdin a pipe held open by this object, so the fake also stops when this
+  /// process dies without cleaning up) and waits up to ten seconds for it to listen.
+  /// Throws std::runtime_error when it cannot be started or exits first.
   fake_launcher(std::string program, std::vector<std::string> args);
   /// Stops the fake (SIGTERM, then SIGKILL after five seconds) and reaps it.
   ~fake_launcher();
@@ -36,6 +37,7 @@ class fake_launcher {
 
  private:
   pid_t pid_ = -1;
+  int stdin_ = -1;
   std::string url_;
 };
 

@@ -3,9 +3,11 @@
 #include "fakes/common/control_api.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <functional>
 #include <cstdlib>
 #include <iostream>
 #include <sys/resource.h>
@@ -35,7 +37,8 @@ po::options_description common_options() {
       ("rate-hang", po::value<double>()->default_value(0), "share of requests never answered")
       ("fail-nth", po::value<std::vector<std::string>>(), "N:KIND (KIND: 429, 5xx, reset, drop, hang), repeatable")
       ("fault-path", po::value<std::vector<std::string>>(), "path prefix subject to faults, repeatable")
-      ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the fault sequence");
+      ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the fault sequence")
+      ("exit-with-stdin", po::bool_switch(), "stop when stdin reaches EOF (the parent holding it is gone)");
   return d;
 }
 
@@ -136,11 +139,22 @@ int run_fake_main(fake_definition definition, int argc, char** argv) {
     definition.install(fake);
     server.start();
 
-    boost::asio::signal_set signals(context, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code, int) {
+    const auto stop = [&] {
       server.stop();
       context.stop();
-    });
+    };
+    boost::asio::signal_set signals(context, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code, int) { stop(); });
+    boost::asio::posix::stream_descriptor input(context);
+    char sink[256];
+    std::function<void(boost::system::error_code, std::size_t)> watch_input = [&](boost::system::error_code ec, std::size_t) {
+      if (ec) return stop();
+      input.async_read_some(boost::asio::buffer(sink), watch_input);
+    };
+    if (vm["exit-with-stdin"].as<bool>()) {
+      input.assign(::dup(0));
+      input.async_read_some(boost::asio::buffer(sink), watch_input);
+    }
     std::cout << program << " listening on " << server.url() << std::endl;
     context.run();
   } catch (const std::exception& e) {
