@@ -69,7 +69,13 @@ awaitable<int> run_fanout(std::string backend, std::string router_file, fanout::
                                     .concurrency = options.concurrency};
   const auto executor = co_await boost::asio::this_coro::executor;
   std::optional<Router> router;
-  if (!router_file.empty()) router.emplace(executor, RouterOptions::load(router_file));
+  if (!router_file.empty()) {
+    auto router_options = RouterOptions::load(router_file);
+    if (const auto warning = pricing_staleness_warning(router_options.pricing, utc_today(),
+                                                       router_options.pricing_max_age_days))
+      std::cerr << "sbx fanout: warning: " << *warning << "\n";
+    router.emplace(executor, std::move(router_options));
+  }
   std::unique_ptr<fanout::fanout_runner> runner;
   if (router)
     runner = std::make_unique<fanout::fanout_runner>(
