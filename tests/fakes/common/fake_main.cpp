@@ -87,9 +87,14 @@ void raise_descriptor_limit() {
   }
 }
 
+// A new directory for the sandboxes: in /dev/shm when it is usable (creating and
+// removing directories there costs microseconds; on a disk mounted with `discard` each
+// removal costs milliseconds, which serialises a fan-out), else in $TMPDIR or /tmp.
 fs::path default_root(const std::string& name) {
+  const auto leaf = "sbx-fake-" + name + "-" + std::to_string(::getpid());
+  if (::access("/dev/shm", W_OK | X_OK) == 0) return fs::path("/dev/shm") / leaf;
   const char* tmp = std::getenv("TMPDIR");
-  return fs::path(tmp && *tmp ? tmp : "/tmp") / ("sbx-fake-" + name + "-" + std::to_string(::getpid()));
+  return fs::path(tmp && *tmp ? tmp : "/tmp") / leaf;
 }
 
 }  // namespace
