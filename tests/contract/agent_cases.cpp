@@ -39,11 +39,11 @@ TEST_CASE("inside agents receive the prompt by argv, stdin and file", "[contract
   const sbx::InsideAgentSpec at_path{.name = "cat", .command = {"cat"}, .input_mode = agent_input::file,
                                      .input_path = "prompt.txt"};
   with_sandbox([&](Sandbox& sb) -> awaitable<void> {
-    CHECK((co_await sbx::run_agent(sb, by_argv, "hello")).std_out == "HELLO\n");
-    CHECK((co_await sbx::run_agent(sb, by_stdin, "drawer")).std_out == "reward\n");
-    CHECK((co_await sbx::run_agent(sb, by_file, "from a file")).std_out == "from a file");
-    CHECK((co_await sbx::run_agent(sb, at_path, "named")).std_out == "named");
-    CHECK(co_await sb.read_file("prompt.txt") == "named");
+    AWAIT_CHECK((co_await sbx::run_agent(sb, by_argv, "hello")).std_out == "HELLO\n");
+    AWAIT_CHECK((co_await sbx::run_agent(sb, by_stdin, "drawer")).std_out == "reward\n");
+    AWAIT_CHECK((co_await sbx::run_agent(sb, by_file, "from a file")).std_out == "from a file");
+    AWAIT_CHECK((co_await sbx::run_agent(sb, at_path, "named")).std_out == "named");
+    AWAIT_CHECK(co_await sb.read_file("prompt.txt") == "named");
   });
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("agent contexts enforce capabilities", "[contract][agents]") {
     files.insert(agent_capability::files);
     sbx::AgentContext files_only(sb, files);
     co_await files_only.write_file("f.txt", "x");
-    CHECK(co_await files_only.read_file("f.txt") == "x");
+    AWAIT_CHECK(co_await files_only.read_file("f.txt") == "x");
     try {
       co_await files_only.shell("true");
       FAIL("shell was allowed");
@@ -103,8 +103,8 @@ TEST_CASE("agent contexts enforce capabilities", "[contract][agents]") {
       CHECK(e.message() == "Agent context does not allow 'shell' capability");
     }
     sbx::AgentContext nothing(sb, sbx::agent_capabilities());
-    CHECK(co_await throws(nothing.write_file("g.txt", "x")));
-    CHECK(co_await throws(nothing.artifact_tarball(".")));
+    AWAIT_CHECK(co_await throws(nothing.write_file("g.txt", "x")));
+    AWAIT_CHECK(co_await throws(nothing.artifact_tarball(".")));
   });
 }
 
@@ -120,7 +120,7 @@ TEST_CASE("apply_patch applies a diff and reports a failing one as a result", "[
     const auto applied = co_await ctx.apply_patch(
         "--- a/hello.txt\n+++ b/hello.txt\n@@ -1 +1 @@\n-hello\n+patched\n", 1);
     CHECK(applied.exit_code == 0);
-    CHECK(co_await ctx.read_file("hello.txt") == "patched\n");
+    AWAIT_CHECK(co_await ctx.read_file("hello.txt") == "patched\n");
     const auto rejected = co_await ctx.apply_patch(
         "--- a/hello.txt\n+++ b/hello.txt\n@@ -1 +1 @@\n-nothing like this\n+x\n", 1);
     CHECK(rejected.exit_code != 0);
@@ -138,7 +138,7 @@ TEST_CASE("artifacts come back as a tarball or a directory", "[contract][agents]
     CHECK(tarball.size() > 2);
     CHECK(static_cast<unsigned char>(tarball[0]) == 0x1f);  // gzip magic
     const auto local = std::filesystem::temp_directory_path() / ("sbx-artifacts-" + std::to_string(::getpid()));
-    CHECK(co_await ctx.download_artifacts("out", local) == 1);
+    AWAIT_CHECK(co_await ctx.download_artifacts("out", local) == 1);
     std::filesystem::remove_all(local);
   });
 }

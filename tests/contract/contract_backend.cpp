@@ -107,9 +107,9 @@ backend_under_test make_backend() {
     b.live_sandboxes = docker_live_sandboxes;
     try {
       docker_live_sandboxes();
-    } catch (const std::exception& e) {
+    } catch (const boost::system::system_error& e) {
       if (env_or("CI", "") != "true")
-        b.unavailable = "no Docker daemon at " + docker_socket() + " (" + e.what() + "); try scripts/engines up";
+        b.unavailable = "no Docker daemon at " + docker_socket() + " (" + e.code().message() + "); try scripts/engines up";
     }
   }
   if (b.name == "ray") {

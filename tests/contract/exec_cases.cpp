@@ -28,7 +28,7 @@ TEST_CASE("E1 echo gives exact stdout, empty stderr, exit 0", "[contract][exec]"
 TEST_CASE("E2 a non-zero exit is a result, not an exception", "[contract][exec]") {
   if (skip_unavailable()) return;
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
-    CHECK((co_await sb.exec("exit 42")).exit_code == 42);
+    AWAIT_CHECK((co_await sb.exec("exit 42")).exit_code == 42);
   });
 }
 
@@ -76,12 +76,12 @@ TEST_CASE("E6 relative paths agree between commands and the file API", "[contrac
   if (skip_unavailable()) return;
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     co_await sb.exec("mkdir -p sub && printf from-command > sub/a.txt");
-    CHECK(co_await sb.read_file("sub/a.txt") == "from-command");
+    AWAIT_CHECK(co_await sb.read_file("sub/a.txt") == "from-command");
     co_await sb.write_file("sub/b.txt", "from-api");
-    CHECK((co_await sb.exec("cat sub/b.txt")).std_out == "from-api");
+    AWAIT_CHECK((co_await sb.exec("cat sub/b.txt")).std_out == "from-api");
     ExecOptions in_sub;
     in_sub.cwd = "sub";
-    CHECK((co_await sb.exec("cat b.txt", in_sub)).std_out == "from-api");
+    AWAIT_CHECK((co_await sb.exec("cat b.txt", in_sub)).std_out == "from-api");
   });
 }
 
@@ -178,6 +178,6 @@ TEST_CASE("E13 cancelling a pending exec stops the remote process", "[contract][
     CHECK(outcome.index() == 1);
     boost::asio::steady_timer settle(co_await boost::asio::this_coro::executor, 200ms);
     co_await settle.async_wait(boost::asio::use_awaitable);
-    CHECK((co_await sb.exec(count_sleepers_script(seconds))).std_out == "0\n");
+    AWAIT_CHECK((co_await sb.exec(count_sleepers_script(seconds))).std_out == "0\n");
   });
 }

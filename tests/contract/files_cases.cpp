@@ -48,8 +48,8 @@ TEST_CASE("F1 all 256 byte values round-trip", "[contract][files]") {
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     const auto bytes = pattern_bytes(256);
     co_await sb.write_file("bytes.bin", bytes);
-    CHECK(co_await sb.read_file("bytes.bin") == bytes);
-    CHECK((co_await sb.exec("wc -c < bytes.bin")).std_out.find("256") != std::string::npos);
+    AWAIT_CHECK(co_await sb.read_file("bytes.bin") == bytes);
+    AWAIT_CHECK((co_await sb.exec("wc -c < bytes.bin")).std_out.find("256") != std::string::npos);
   });
 }
 
@@ -68,7 +68,7 @@ TEST_CASE("F3 write_file creates missing parents", "[contract][files]") {
   if (skip_unavailable()) return;
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     co_await sb.write_file("a/b/c/d.txt", "deep");
-    CHECK((co_await sb.exec("cat a/b/c/d.txt")).std_out == "deep");
+    AWAIT_CHECK((co_await sb.exec("cat a/b/c/d.txt")).std_out == "deep");
   });
 }
 
@@ -85,8 +85,8 @@ TEST_CASE("F4 list_files gives full paths, kinds, sizes, sorted; errors are clea
     CHECK(entries[1] == sbx::FileInfo{root + "/b.txt", false, 2});
     CHECK(entries[2].path == root + "/sub");
     CHECK(entries[2].is_dir);
-    CHECK(co_await throws<sbx::SandboxNotFoundError>(sb.list_files("missing")));
-    CHECK(co_await throws(sb.list_files("dir/a.txt")));
+    AWAIT_CHECK(co_await throws<sbx::SandboxNotFoundError>(sb.list_files("missing")));
+    AWAIT_CHECK(co_await throws(sb.list_files("dir/a.txt")));
   });
 }
 
@@ -108,11 +108,11 @@ TEST_CASE("F6 names with spaces, quotes and non-ASCII letters work", "[contract]
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     const std::string name = "dir with space/it's \"q\" \xc3\xa9t\xc3\xa9.txt";
     co_await sb.write_file(name, "ok");
-    CHECK(co_await sb.read_file(name) == "ok");
+    AWAIT_CHECK(co_await sb.read_file(name) == "ok");
     const auto entries = co_await sb.list_files("dir with space");
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].path == sb.workdir() + "/" + name);
-    CHECK((co_await sb.exec(sbx::argv(words("cat", name)))).std_out == "ok");
+    AWAIT_CHECK((co_await sb.exec(sbx::argv(words("cat", name)))).std_out == "ok");
   });
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("F7 upload_file and download_file, local parents created", "[contract]
     const auto content = pattern_bytes(70000, 3);
     write_host_file(tmp.path / "in.bin", content);
     co_await sb.upload_file(tmp.path / "in.bin", "up/in.bin");
-    CHECK(co_await sb.read_file("up/in.bin") == content);
+    AWAIT_CHECK(co_await sb.read_file("up/in.bin") == content);
     co_await sb.download_file("up/in.bin", tmp.path / "new/parents/out.bin");
     CHECK(read_host_file(tmp.path / "new/parents/out.bin") == content);
   });
@@ -141,11 +141,11 @@ TEST_CASE("F8 upload_dir and download_dir keep the tree, empty files and exec bi
       write_host_file(src / "run.sh", "#!/bin/sh\necho ran\n");
       fs::permissions(src / "run.sh", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
       fs::create_directories(src / "empty_dir");
-      CHECK(co_await sb.upload_dir(src, "tree", method) == 4);
-      CHECK((co_await sb.exec("./tree/run.sh")).std_out == "ran\n");
-      CHECK((co_await sb.exec("test -d tree/empty_dir && test -f tree/empty.txt && echo yes")).std_out == "yes\n");
+      AWAIT_CHECK(co_await sb.upload_dir(src, "tree", method) == 4);
+      AWAIT_CHECK((co_await sb.exec("./tree/run.sh")).std_out == "ran\n");
+      AWAIT_CHECK((co_await sb.exec("test -d tree/empty_dir && test -f tree/empty.txt && echo yes")).std_out == "yes\n");
       const auto dst = tmp.path / "dst";
-      CHECK(co_await sb.download_dir("tree", dst, method) == 4);
+      AWAIT_CHECK(co_await sb.download_dir("tree", dst, method) == 4);
       CHECK(read_host_file(dst / "nested/deeper/b.bin") == pattern_bytes(4096));
       CHECK(read_host_file(dst / "a.txt") == "A");
       CHECK(fs::exists(dst / "empty.txt"));
@@ -163,7 +163,7 @@ TEST_CASE("F8 a downloaded tree holding a link is refused and writes nothing out
     temp_dir tmp;
     co_await sb.exec("mkdir -p evil && echo x > evil/file && ln -s /etc/passwd evil/link");
     const auto dst = tmp.path / "dst";
-    CHECK(co_await throws<sbx::WorkspaceError>(sb.download_dir("evil", dst, sbx::transfer_method::tar)));
+    AWAIT_CHECK(co_await throws<sbx::WorkspaceError>(sb.download_dir("evil", dst, sbx::transfer_method::tar)));
     CHECK_FALSE(fs::exists(dst / "link"));
     CHECK_FALSE(fs::exists(tmp.path / "passwd"));
   });
@@ -173,9 +173,9 @@ TEST_CASE("F9 empty files and empty directories", "[contract][files]") {
   if (skip_unavailable()) return;
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     co_await sb.write_file("empty.txt", "");
-    CHECK((co_await sb.read_file("empty.txt")).empty());
+    AWAIT_CHECK((co_await sb.read_file("empty.txt")).empty());
     co_await sb.exec("mkdir -p hollow");
-    CHECK((co_await sb.list_files("hollow")).empty());
+    AWAIT_CHECK((co_await sb.list_files("hollow")).empty());
     const auto entries = co_await sb.list_files(".");
     const auto it = std::find_if(entries.begin(), entries.end(),
                                  [&](const sbx::FileInfo& f) { return f.path == sb.workdir() + "/empty.txt"; });

@@ -9,6 +9,21 @@
 #include <exception>
 #include <functional>
 
+// Catch2's CHECK/REQUIRE may evaluate their expression more than once inside a GCC 12
+// coroutine, so an expression that co_awaits goes through these: evaluated exactly once.
+#define AWAIT_CHECK(...)                                            \
+  do {                                                              \
+    const bool sbx_checked_ = static_cast<bool>(__VA_ARGS__);       \
+    if (sbx_checked_) SUCCEED(#__VA_ARGS__);                        \
+    else FAIL_CHECK(#__VA_ARGS__);                                  \
+  } while (false)
+#define AWAIT_CHECK_FALSE(...) AWAIT_CHECK(!(__VA_ARGS__))
+#define AWAIT_REQUIRE(...)                                          \
+  do {                                                              \
+    const bool sbx_checked_ = static_cast<bool>(__VA_ARGS__);       \
+    if (!sbx_checked_) FAIL(#__VA_ARGS__);                          \
+  } while (false)
+
 namespace sbx_contract {
 
 using sbx::awaitable;

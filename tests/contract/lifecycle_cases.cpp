@@ -17,7 +17,7 @@ TEST_CASE("L1 destroy is idempotent and later operations fail clearly", "[contra
     auto client = co_await connect();
     auto sb = co_await create(client);
     CHECK(sb.is_alive());
-    CHECK((co_await sb.exec("true")).exit_code == 0);
+    AWAIT_CHECK((co_await sb.exec("true")).exit_code == 0);
     co_await sb.destroy();
     CHECK_FALSE(sb.is_alive());
     co_await sb.destroy();
@@ -27,7 +27,7 @@ TEST_CASE("L1 destroy is idempotent and later operations fail clearly", "[contra
     } catch (const sbx::SandboxError& e) {
       CHECK(std::string(e.what()) == "Sandbox has been destroyed");
     }
-    CHECK(co_await throws(sb.read_file("x")));
+    AWAIT_CHECK(co_await throws(sb.read_file("x")));
   }());
 }
 
@@ -45,7 +45,7 @@ TEST_CASE("L2 a create that fails after allocation leaves nothing behind", "[con
     preset.setup_commands = {"exit 3"};
     sbx::register_preset(preset);
     failing.preset = preset.name;
-    CHECK(co_await throws<sbx::SandboxCreationError>(create(client, std::move(failing))));
+    AWAIT_CHECK(co_await throws<sbx::SandboxCreationError>(create(client, std::move(failing))));
   }());
   CHECK(backend().live_sandboxes() == before);
 }
@@ -64,8 +64,8 @@ TEST_CASE("L3 session state resumes from a new client with files and env", "[con
     auto other_client = co_await connect();
     auto resumed = co_await other_client.resume(sbx::SessionState::from_json(json));
     CHECK(resumed.id() == sb.id());
-    CHECK(co_await resumed.read_file("state.txt") == "persisted");
-    CHECK((co_await resumed.exec("printf %s \"$SBX_RESUME\"")).std_out == "kept");
+    AWAIT_CHECK(co_await resumed.read_file("state.txt") == "persisted");
+    AWAIT_CHECK((co_await resumed.exec("printf %s \"$SBX_RESUME\"")).std_out == "kept");
   });
 }
 
@@ -74,12 +74,12 @@ TEST_CASE("L4 sweep removes orphans only, never a live sandbox of this process",
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     auto client = co_await connect();
     if (!client.capabilities().sweep) {
-      CHECK(co_await throws<sbx::FeatureNotSupportedError>(client.sweep()));
+      AWAIT_CHECK(co_await throws<sbx::FeatureNotSupportedError>(client.sweep()));
       co_return;
     }
     const auto report = co_await client.sweep();
     CHECK(std::find(report.removed.begin(), report.removed.end(), sb.id()) == report.removed.end());
-    CHECK((co_await sb.exec("echo alive")).std_out == "alive\n");
+    AWAIT_CHECK((co_await sb.exec("echo alive")).std_out == "alive\n");
   });
 }
 
@@ -90,10 +90,10 @@ TEST_CASE("L5 a sandbox ends by itself after timeout_secs", "[contract][lifecycl
     sbx::CreateOptions options;
     options.timeout_secs = 2;
     auto sb = co_await create(client, std::move(options));
-    CHECK((co_await sb.exec("true")).exit_code == 0);
+    AWAIT_CHECK((co_await sb.exec("true")).exit_code == 0);
     boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, 6s);
     co_await wait.async_wait(boost::asio::use_awaitable);
-    CHECK(co_await throws(sb.exec("true")));
+    AWAIT_CHECK(co_await throws(sb.exec("true")));
     co_await sb.destroy();  // still idempotent after the provider ended it
   }());
 }

@@ -29,7 +29,7 @@ TEST_CASE("O1 allow_internet=false is enforced or refused", "[contract][options]
     sbx::CreateOptions offline;
     offline.allow_internet = false;
     if (!client.capabilities().network_control) {
-      CHECK(co_await throws<sbx::FeatureNotSupportedError>(create(client, std::move(offline))));
+      AWAIT_CHECK(co_await throws<sbx::FeatureNotSupportedError>(create(client, std::move(offline))));
       co_return;
     }
     boost::asio::ip::tcp::acceptor listener(co_await boost::asio::this_coro::executor,
@@ -48,13 +48,13 @@ TEST_CASE("O2 cpu and memory requests are accepted and applied where supported",
   sized.cpu = 1.5;
   sized.memory_mb = 768;
   with_sandbox(std::move(sized), [](Sandbox& sb) -> awaitable<void> {
-    CHECK((co_await sb.exec("echo sized")).std_out == "sized\n");
+    AWAIT_CHECK((co_await sb.exec("echo sized")).std_out == "sized\n");
   });
   sbx_test::run([]() -> awaitable<void> {
     auto client = co_await connect();
     sbx::CreateOptions bad;
     bad.cpu = -1;
-    CHECK(co_await throws<sbx::SandboxConfigurationError>(create(client, std::move(bad))));
+    AWAIT_CHECK(co_await throws<sbx::SandboxConfigurationError>(create(client, std::move(bad))));
   }());
 }
 
@@ -63,10 +63,10 @@ TEST_CASE("O3 snapshot_id restores a snapshot or both are refused", "[contract][
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     auto client = co_await connect();
     if (!client.capabilities().snapshots) {
-      CHECK(co_await throws<sbx::FeatureNotSupportedError>(sb.snapshot()));
+      AWAIT_CHECK(co_await throws<sbx::FeatureNotSupportedError>(sb.snapshot()));
       sbx::CreateOptions from_snapshot;
       from_snapshot.snapshot_id = "anything";
-      CHECK(co_await throws<sbx::FeatureNotSupportedError>(create(client, std::move(from_snapshot))));
+      AWAIT_CHECK(co_await throws<sbx::FeatureNotSupportedError>(create(client, std::move(from_snapshot))));
       co_return;
     }
     co_await sb.write_file("/snapshot-marker.txt", "in snapshot");
@@ -75,7 +75,7 @@ TEST_CASE("O3 snapshot_id restores a snapshot or both are refused", "[contract][
     sbx::CreateOptions from_snapshot;
     from_snapshot.snapshot_id = snap.snapshot_id;
     auto restored = co_await create(client, std::move(from_snapshot));
-    CHECK(co_await restored.read_file("/snapshot-marker.txt") == "in snapshot");
+    AWAIT_CHECK(co_await restored.read_file("/snapshot-marker.txt") == "in snapshot");
     co_await restored.destroy();
   });
 }
@@ -90,8 +90,8 @@ TEST_CASE("P1 preset defaults apply and explicit options override them", "[contr
   options.preset = "contract-p1";
   options.env_vars = {{"SBX_PRESET_B", "explicit"}};
   with_sandbox(std::move(options), [](Sandbox& sb) -> awaitable<void> {
-    CHECK((co_await sb.exec("printf '%s %s' \"$SBX_PRESET_A\" \"$SBX_PRESET_B\"")).std_out == "preset explicit");
-    CHECK(co_await sb.read_file("setup.txt") == "setup-ran\n");
+    AWAIT_CHECK((co_await sb.exec("printf '%s %s' \"$SBX_PRESET_A\" \"$SBX_PRESET_B\"")).std_out == "preset explicit");
+    AWAIT_CHECK(co_await sb.read_file("setup.txt") == "setup-ran\n");
   });
 }
 
@@ -103,7 +103,8 @@ TEST_CASE("P2 files, git_repo and workspace materialise in order, later overlayi
                                {"z.txt", sbx::workspace::File{"first"}},
                                {"z.txt", sbx::workspace::File{"second"}}};
   const bool host_visible = backend().name == "local" || backend().name == "bwrap";
-  const auto repo = fs::temp_directory_path() / ("sbx-contract-repo-" + std::to_string(::getpid()));
+  // Outside /tmp: bwrap gives each command a private /tmp, but sees the rest of the host.
+  const auto repo = fs::current_path() / ("sbx-contract-repo-" + std::to_string(::getpid()));
   if (host_visible && std::system("command -v git >/dev/null 2>&1") == 0) {
     fs::remove_all(repo);
     fs::create_directories(repo);
@@ -117,10 +118,10 @@ TEST_CASE("P2 files, git_repo and workspace materialise in order, later overlayi
   const bool with_git = options.git_repo.has_value();
   const auto repo_name = repo.filename().string();
   with_sandbox(std::move(options), [with_git, repo_name](Sandbox& sb) -> awaitable<void> {
-    CHECK(co_await sb.read_file("x.txt") == "from workspace");
-    CHECK(co_await sb.read_file("y.txt") == "from files");
-    CHECK(co_await sb.read_file("z.txt") == "second");
-    if (with_git) CHECK(co_await sb.read_file(repo_name + "/README") == "repo content\n");
+    AWAIT_CHECK(co_await sb.read_file("x.txt") == "from workspace");
+    AWAIT_CHECK(co_await sb.read_file("y.txt") == "from files");
+    AWAIT_CHECK(co_await sb.read_file("z.txt") == "second");
+    if (with_git) AWAIT_CHECK(co_await sb.read_file(repo_name + "/README") == "repo content\n");
   });
   fs::remove_all(repo);
 }

@@ -52,7 +52,7 @@ TEST_CASE("exec_as reports failures as the original did", "[contract][structured
       CHECK(e.exit_code() == 3);
       CHECK(e.std_err() == "bad\n");
     }
-    CHECK(co_await throws<sbx::SandboxExecutionError>(sb.exec_as<Point>("echo not json")));
+    AWAIT_CHECK(co_await throws<sbx::SandboxExecutionError>(sb.exec_as<Point>("echo not json")));
     try {
       co_await sb.exec_as<Point>("echo '{\"x\": 1}'");
       FAIL("no error");
