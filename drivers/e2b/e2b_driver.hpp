@@ -19,7 +19,10 @@ class e2b_driver final : public Driver {
   /// Reads the settings (SandboxConfigurationError for malformed driver options).
   e2b_driver(boost::asio::any_io_executor executor, const ClientOptions& options);
 
+  /// "e2b".
   const std::string& name() const override;
+  /// Isolated, network control, templates, resume, sweep, lifetime backstop; no
+  /// cpu/memory/disk limits (they come with the template), images, snapshots or GPUs.
   const Capabilities& capabilities() const override;
 
   /// Checks that an API key is configured (SandboxConfigurationError otherwise).

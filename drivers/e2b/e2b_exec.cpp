@@ -147,8 +147,6 @@ asio::awaitable<void> kill_exec(const envd_client& envd, std::optional<int> pid,
 
 }  // namespace
 
-const char* kill_by_tag_script() noexcept { return kill_script; }
-
 asio::awaitable<ExecStatus> run_exec(const envd_client& envd, ExecRequest request) {
   const std::string tag = detail::random_hex(16);
   request.env[exec_tag_variable] = tag;
@@ -161,15 +159,17 @@ asio::awaitable<ExecStatus> run_exec(const envd_client& envd, ExecRequest reques
   stream_end end;
   bool timed_out = false;
   std::exception_ptr cancelled;
-  try {
+  auto run = [&]() -> asio::awaitable<void> {
     stream.emplace(co_await envd.start(body, server_deadline, "exec"));
+    end = co_await consume(envd, *stream, request, pid);
+  };
+  try {
     if (request.timeout) {
       // The first to finish wins: the command's end (or its failure), or the timeout.
       asio::steady_timer timer(co_await asio::this_coro::executor, *request.timeout);
-      auto run = [&]() -> asio::awaitable<void> { end = co_await consume(envd, *stream, request, pid); };
       timed_out = co_await process::first_of(run(), timer.async_wait(asio::use_awaitable)) == 1;
     } else {
-      end = co_await consume(envd, *stream, request, pid);
+      co_await run();
     }
   } catch (const boost::system::system_error& e) {
     if (!detail::is_cancellation(e)) throw;

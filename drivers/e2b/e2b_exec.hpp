@@ -22,8 +22,4 @@ namespace sbx::drivers::e2b {
 /// envd failures (a non-zero exit is a result).
 boost::asio::awaitable<ExecStatus> run_exec(const envd_client& envd, ExecRequest request);
 
-/// The shell script that kills every process whose environment holds
-/// SBX_EXEC_TAG=$1 (repeated until none is left, at most five rounds).
-const char* kill_by_tag_script() noexcept;
-
 }  // namespace sbx::drivers::e2b

@@ -24,7 +24,9 @@ class e2b_sandbox final : public SandboxSession {
   e2b_sandbox(std::shared_ptr<e2b_context> context, sandbox_record record, std::string workdir,
               http::permit running);
 
+  /// E2B's sandbox id.
   const std::string& id() const override;
+  /// The directory relative paths start from (the "workdir" driver option).
   const std::string& workdir() const override;
 
   /// See run_exec. Errors also: SandboxNotFoundError after destroy.
@@ -43,6 +45,7 @@ class e2b_sandbox final : public SandboxSession {
   /// DELETE /sandboxes/{id}; a sandbox already gone counts as destroyed. Idempotent.
   /// Errors: SandboxExecutionError (destroy may then be retried).
   awaitable<void> destroy() override;
+  /// True once destroy() finished.
   bool destroyed() const override;
 
  private:

@@ -16,6 +16,7 @@ namespace sbx::drivers::e2b {
 /// The events of one Start call, in order.
 class process_stream {
  public:
+  /// Reads `response`, the open 200 answer of a Start call.
   explicit process_stream(http::streamed_response response);
 
   /// The next event, or nullopt once the end-of-stream message arrived (then error()

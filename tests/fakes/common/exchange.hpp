@@ -52,6 +52,7 @@ class exchange {
   std::string& body() noexcept { return request_.body(); }
   /// A path parameter captured by the route ("{id}" -> "id"); empty when absent.
   const std::string& param(std::string_view name) const;
+  /// Set by the server from the matched route.
   void set_params(std::map<std::string, std::string, std::less<>> params) { params_ = std::move(params); }
 
   /// Adds a header to the response that is sent next.

@@ -46,6 +46,8 @@ struct plain_response {
   unsigned status = 0;
   std::string body;
 };
+/// Sends `method target` with `body` and `headers` to `url` and reads the whole answer.
+/// Throws boost::system::system_error when the server cannot be reached.
 plain_response plain_request(const std::string& url, const std::string& method, const std::string& target,
                              const std::string& body = {},
                              const std::vector<std::pair<std::string, std::string>>& headers = {});

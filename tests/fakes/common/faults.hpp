@@ -43,6 +43,7 @@ struct fault_config {
 
   /// Parses the JSON form. Throws std::invalid_argument naming the bad key.
   static fault_config from_json(const boost::json::object& object);
+  /// The JSON form (every key present).
   boost::json::object to_json() const;
 };
 
@@ -70,6 +71,7 @@ class fault_injector {
   fault_kind decide();
 
   const fault_counters& counters() const noexcept { return counters_; }
+  /// {"429": n, "5xx": n, "reset": n, "drop": n, "hang": n}.
   boost::json::object counters_json() const;
 
  private:

@@ -98,6 +98,7 @@ class sandbox_registry {
   /// Restarts the sandbox's lifetime: it ends `lifetime` from now (0: never).
   void set_lifetime(fake_sandbox& sandbox, std::chrono::seconds lifetime);
 
+  /// The live sandboxes, ordered by id.
   std::vector<std::shared_ptr<fake_sandbox>> list() const;
   std::size_t live() const noexcept { return sandboxes_.size(); }
   std::uint64_t created() const noexcept { return created_; }
