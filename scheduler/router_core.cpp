@@ -142,16 +142,21 @@ verdict router_core::choose(const placement& p, grant& out) {
   return over_budget ? verdict::over_budget : verdict::unavailable;
 }
 
+router_core::queue_exit::~queue_exit() {
+  if (w.queued) core.queue_.erase(w.position);
+}
+
 awaitable<verdict> router_core::wait_in_queue(const placement& p, grant& out) {
   waiter w{.request = &p,
            .slot = &out,
            .timer = boost::asio::steady_timer(executor, std::chrono::steady_clock::time_point::max())};
-  const auto it = queue_.insert(queue_.end(), &w);
+  w.position = queue_.insert(queue_.end(), &w);
+  w.queued = true;
+  const queue_exit leave_queue{*this, w};
   ++stats.queued;
   arm_cooldown_timer();
   co_await w.timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   if (w.result) co_return *w.result;
-  queue_.erase(it);
   throw boost::system::system_error(boost::asio::error::operation_aborted);
 }
 
@@ -209,6 +214,7 @@ void router_core::dispatch(bool every) {
       continue;
     }
     w->result = result;
+    w->queued = false;
     w->timer.cancel();
     it = queue_.erase(it);
   }

@@ -98,6 +98,15 @@ class router_core {
     grant* slot;
     boost::asio::steady_timer timer;
     std::optional<verdict> result;
+    bool queued = false;  // in queue_ at `position`
+    std::list<waiter*>::iterator position;
+  };
+  /// Takes a waiter out of the queue when its coroutine ends without being settled
+  /// (cancelled, or its frame destroyed with the io_context).
+  struct queue_exit {
+    router_core& core;
+    waiter& w;
+    ~queue_exit();
   };
 
   bool budget_allows(std::size_t index, const request_profile& profile) const;

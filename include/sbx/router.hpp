@@ -155,10 +155,11 @@ class Router {
   std::vector<RankedCandidate> rank(const CreateOptions& options,
                                     const PlacementRequirements& requirements = {}) const;
 
-  /// Costs so far: every sandbox this router created, open ones valued now.
+  /// Costs so far: every sandbox this router created, open ones valued now. O(sandboxes).
   CostReport costs() const;
-  /// Breakers, latencies and load per candidate.
+  /// Breakers, latencies and load per candidate, in configuration order.
   std::vector<CandidateHealth> health() const;
+  /// Placement counters since the router was made.
   RouterStats stats() const;
 
   /// Sweeps every candidate that supports it (Client::sweep) and closes the meters of
@@ -169,6 +170,7 @@ class Router {
   /// The client of candidate `name` (resume sandboxes through it; they are not metered).
   /// Errors: SandboxConfigurationError for an unknown name.
   Client client(std::string_view name) const;
+  /// The options the router was made with (candidate names as given).
   const RouterOptions& options() const;
 
  private:

@@ -154,3 +154,22 @@ TEST_CASE("router: a queued create goes to a candidate whose breaker half-opens"
   CHECK(waiting->sandbox->backend_name() == f.a->name);
   CHECK(f.health_of("A").breaker == sbx::breaker_state::closed);
 }
+
+TEST_CASE("router: creates still queued when the io_context goes away leave the queue cleanly", "[router][capacity]") {
+  std::shared_ptr<pending_create> waiting;
+  {
+    router_fixture f("teardown");
+    f.options.backends[0].max_running = 1;
+    f.options.backends[1].max_running = 1;
+    f.start();
+    auto on_a = f.create();
+    auto on_b = f.create();
+    waiting = spawn_create(f);
+    auto second = spawn_create(f);
+    f.settle();
+    REQUIRE(f.router->stats().queued == 2);
+    // Leaving the scope drops the held sandboxes (releasing slots), the router and then
+    // the io_context with both waiting coroutines.
+  }
+  CHECK_FALSE(waiting->sandbox);
+}
