@@ -189,3 +189,18 @@ TEST_CASE("e2b driver: sweep removes orphans of dead processes and keeps live sa
   }());
   CHECK(fake.live_sandboxes() == 0);
 }
+
+TEST_CASE("e2b driver: with an old envd, stdin is closed explicitly and uploads are multipart", "[e2b][fake]") {
+  auto fake = start_fake({"--envd-version", "0.2.9"});
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("e2b", options_for(fake));
+    auto sb = co_await client.create();
+    const auto cat = co_await sb.exec("cat; echo done");  // stdin stays open on envd < 0.3.0
+    CHECK(cat.std_out == "done\n");
+    const auto bytes = std::string("\0\r\n--x\xff", 7);
+    co_await sb.write_file("old/envd.bin", bytes);
+    const auto back = co_await sb.read_file("old/envd.bin");
+    CHECK(back == bytes);
+    co_await sb.destroy();
+  }());
+}
