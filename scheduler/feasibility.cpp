@@ -17,9 +17,9 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 // Collects shortfalls; without a reason list, the first one settles the answer.
-class verdict {
+class shortfalls {
  public:
-  explicit verdict(std::vector<std::string>* reasons) : reasons_(reasons) {}
+  explicit shortfalls(std::vector<std::string>* reasons) : reasons_(reasons) {}
 
   // Records a shortfall; returns true when the caller may stop checking.
   template <class Describe>
@@ -42,7 +42,7 @@ class verdict {
 
 bool check_feasible(const RouterBackend& c, const Capabilities& caps, const request_profile& r,
                     const PlacementRequirements& req, std::vector<std::string>* reasons) {
-  verdict v(reasons);
+  shortfalls v(reasons);
   const auto& res = r.resources;
   if (v.lacks(!req.candidates.empty() && !contains(req.candidates, c.name), [] { return std::string("not in the allowed candidates"); }) ||
       v.lacks(c.max_cpu && res.cpu > *c.max_cpu,
