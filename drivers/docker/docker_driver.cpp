@@ -5,7 +5,6 @@
 #include "drivers/docker/docker_sandbox.hpp"
 #include "drivers/docker/images.hpp"
 #include "drivers/docker/requests.hpp"
-#include "guarded.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -146,19 +145,15 @@ awaitable<std::unique_ptr<SandboxSession>> docker_driver::create(const ResolvedO
   };
   const auto container_name = "sbx-" + detail::random_hex(16);
   std::string id;
-  std::exception_ptr failure;
-  bool cancelled = false;
+  std::exception_ptr failure;  // cancellation included: the container must go either way
   try {
     id = co_await create_container(*daemon_, container_name, create_body(spec));
     co_await start_container(*daemon_, id);
-  } catch (const boost::system::system_error& e) {
-    cancelled = detail::is_cancellation(e);
-    failure = std::current_exception();
   } catch (...) {
     failure = std::current_exception();
   }
   if (failure) {
-    if (cancelled) co_await boost::asio::this_coro::reset_cancellation_state();
+    co_await boost::asio::this_coro::reset_cancellation_state();
     co_await discard(*daemon_, id.empty() ? container_name : id);
     std::rethrow_exception(failure);
   }

@@ -5,7 +5,6 @@
 #include "drivers/docker/requests.hpp"
 #include "drivers/docker/sleep.hpp"
 #include "drivers/docker/tree_kill.hpp"
-#include "guarded.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
 #include "process/concurrently.hpp"
@@ -92,21 +91,20 @@ awaitable<ExecStatus> run_exec(const engine& daemon, const std::string& containe
 
   http::hijacked_stream stream;
   bool timed_out = false;
-  bool cancelled = false;
+  std::exception_ptr failure;  // cancellation included: the command is abandoned either way
   try {
     stream = co_await start_exec(daemon, exec_id, op);  // the command may run once this is sent
     timed_out = co_await pump_until_deadline(stream, request);
-  } catch (const boost::system::system_error& e) {
-    if (!detail::is_cancellation(e)) throw;
-    cancelled = true;
+  } catch (...) {
+    failure = std::current_exception();
   }
-  if (timed_out || cancelled) {
-    detail::log(log_level::debug, std::string("docker: exec ") + (timed_out ? "timed out" : "cancelled") +
+  if (timed_out || failure) {
+    detail::log(log_level::debug, std::string("docker: exec ") + (timed_out ? "timed out" : "failed or was cancelled") +
                                       "; killing its processes");
     stream.close();
-    if (cancelled) co_await asio::this_coro::reset_cancellation_state();
+    co_await asio::this_coro::reset_cancellation_state();
     co_await kill_exec_tree(daemon, container, token);
-    if (cancelled) throw boost::system::system_error(asio::error::operation_aborted);
+    if (failure) std::rethrow_exception(failure);
     co_return ExecStatus{.exit_code = 124, .timed_out = true};
   }
   co_return ExecStatus{.exit_code = co_await exec_exit_code(daemon, exec_id, op)};

@@ -27,7 +27,9 @@ namespace sbx::drivers::docker {
 /// boost::system::system_error(operation_aborted) is rethrown.
 /// Errors: SandboxNotFoundError when the container is gone or stopped,
 /// SandboxExecutionError for daemon errors (including ones reported inside the stream),
-/// SandboxConnectionError for transport failures.
+/// SandboxConnectionError for transport failures; an exception from on_output passes
+/// through. Whenever the command started and the output was not read to its end, its
+/// process tree is killed before the error is rethrown.
 awaitable<ExecStatus> run_exec(const engine& daemon, const std::string& container, ExecRequest request);
 
 }  // namespace sbx::drivers::docker
