@@ -10,9 +10,13 @@
 
 namespace asio = boost::asio;
 
+// Options are built outside the coroutine: GCC 12 cannot compile initializer lists of
+// strings inside a coroutine frame.
+sbx::CreateOptions greeting_options() { return {.env_vars = {{"GREETING", "hello"}}}; }
+
 asio::awaitable<void> hello(std::string backend) {
   auto client = co_await sbx::Client::connect(backend);
-  auto sandbox = co_await client.create({.env_vars = {{"GREETING", "hello"}}});
+  auto sandbox = co_await client.create(greeting_options());
 
   const auto greeting = co_await sandbox.exec("echo \"$GREETING from $(uname -s)\"");
   std::cout << greeting.std_out;

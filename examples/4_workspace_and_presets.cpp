@@ -8,7 +8,9 @@
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> workspace() {
+// Built outside the coroutine: GCC 12 cannot compile initializer lists of strings
+// inside a coroutine frame.
+sbx::CreateOptions workspace_options() {
   sbx::register_preset({.name = "greeter",
                         .description = "writes a greeting during setup",
                         .setup_commands = {"echo 'set up by the preset' > setup.log"},
@@ -20,9 +22,12 @@ asio::awaitable<void> workspace() {
       {"config/app.json", sbx::workspace::File{R"({"debug": true})"}},
       {"config/app.json", sbx::workspace::File{R"({"debug": false})"}},  // later entries win
   };
+  return options;
+}
 
+asio::awaitable<void> workspace() {
   auto client = co_await sbx::Client::connect("local");
-  auto sandbox = co_await client.create(std::move(options));
+  auto sandbox = co_await client.create(workspace_options());
   std::cout << (co_await sandbox.exec("cat setup.log config/app.json; echo; echo team=$TEAM")).std_out;
   std::cout << "resume me with: " << sandbox.session_state().to_json() << "\n";
   co_await sandbox.destroy();
