@@ -271,6 +271,28 @@ sys.exit(0 if status == "SUCCEEDED" and "sbx-ray-smoke" in logs else 1)
 PY
 }
 
+# --- official provider SDKs for the conformance tests ---------------------------------
+
+SBX_E2B_VENV=${SBX_E2B_VENV:-$SBX_CACHE_DIR/e2b-venv}
+
+# sbx_e2b_sdk_up — a venv with the pinned official e2b SDK (tests/conformance/e2b).
+sbx_e2b_sdk_up() {
+  local requirements=$SBX_REPO/tests/conformance/e2b/requirements.txt
+  local stamp=$SBX_E2B_VENV/.sbx-requirements
+  if [[ -x $SBX_E2B_VENV/bin/python ]] && cmp -s "$requirements" "$stamp"; then
+    return 0
+  fi
+  local python log=$SBX_ENGINE_DIR/e2b-sdk-install.log
+  mkdir -p "$SBX_ENGINE_DIR"
+  python=$(command -v python3) || { sbx_engine_unavailable e2b-sdk "no python3"; return 1; }
+  if ! { "$python" -m venv --clear "$SBX_E2B_VENV" \
+         && "$SBX_E2B_VENV/bin/python" -m pip install -q -r "$requirements"; } >"$log" 2>&1; then
+    sbx_engine_unavailable e2b-sdk "pip install of the e2b SDK failed (log: $log)"
+    return 1
+  fi
+  cp "$requirements" "$stamp"
+}
+
 # --- all engines --------------------------------------------------------------------
 
 # sbx_engines_up — bring up every engine; never fails outside CI (see sbx_engine_unavailable).
@@ -278,6 +300,7 @@ sbx_engines_up() {
   sbx_bwrap_check || true
   sbx_docker_up || true
   sbx_ray_up || true
+  sbx_e2b_sdk_up || true
 }
 
 # sbx_engines_down — stop what sbx_engines_up started, newest first.
@@ -299,5 +322,8 @@ sbx_engines_export() {
   fi
   if sbx_engine_ok ray && sbx_ray_api; then
     export RAY_ADDRESS=http://127.0.0.1:$SBX_RAY_DASHBOARD_PORT
+  fi
+  if sbx_engine_ok e2b-sdk && [[ -x $SBX_E2B_VENV/bin/python ]]; then
+    export SBX_E2B_SDK_PYTHON=$SBX_E2B_VENV/bin/python
   fi
 }
