@@ -87,11 +87,14 @@ TEST_CASE("L5 a sandbox ends by itself after timeout_secs", "[contract][lifecycl
   if (skip_unavailable()) return;
   sbx_test::run([]() -> awaitable<void> {
     auto client = co_await connect();
+    // A remote backend's create can itself take seconds (a Ray job starts a Python
+    // agent), and the lifetime runs from the request: give it room to come up first.
+    const bool remote = client.capabilities().remote;
     sbx::CreateOptions options;
-    options.timeout_secs = 2;
+    options.timeout_secs = remote ? 10 : 2;
     auto sb = co_await create(client, std::move(options));
     AWAIT_CHECK((co_await sb.exec("true")).exit_code == 0);
-    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, 6s);
+    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, remote ? 16s : 6s);
     co_await wait.async_wait(boost::asio::use_awaitable);
     AWAIT_CHECK(co_await throws(sb.exec("true")));
     co_await sb.destroy();  // still idempotent after the provider ended it
