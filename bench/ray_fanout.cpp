@@ -63,6 +63,7 @@ struct measurements {
   samples solo;  // one sandbox alone
   samples destroy;
   std::chrono::nanoseconds create_wall{};
+  std::chrono::nanoseconds exec_wall{};
   std::size_t failed = 0;
   std::optional<std::string> first_error;
 
@@ -150,6 +151,7 @@ awaitable<measurements> measure(const settings& s) {
   });
   m.create_wall = clock_type::now() - creates_started;
 
+  const auto execs_started = clock_type::now();
   co_await for_all(s.count, [&](std::size_t i) -> awaitable<void> {
     if (!sandboxes[i]) co_return;
     try {
@@ -158,6 +160,7 @@ awaitable<measurements> measure(const settings& s) {
       m.fail(e);
     }
   });
+  m.exec_wall = clock_type::now() - execs_started;
 
   if (const auto first = std::find_if(sandboxes.begin(), sandboxes.end(), [](auto& sb) { return sb.has_value(); });
       first != sandboxes.end()) {
@@ -204,7 +207,8 @@ int run(const settings& s) {
             << " MiB) on " << ray_address() << ", " << s.execs << " execs each, one thread\n";
   print_line("baseline  Ray job round trip (submit `true`, wait SUCCEEDED): ", baseline, " jobs");
   print_line("create    ", create, " sandboxes, wall " + ms(m.create_wall));
-  print_line("exec      ", exec, " execs, all sandboxes at once");
+  print_line("exec      ", exec,
+             " execs, all sandboxes at once, " + fixed(fanout::per_second(exec.count, m.exec_wall), 0) + "/s");
   print_line("exec solo ", solo, " execs, one sandbox alone");
   print_line("destroy   ", destroy, " sandboxes at once");
   std::cout << "ratio job round trip / exec p50: " << fixed(ratio, 1) << "x\n"
@@ -221,6 +225,7 @@ int run(const settings& s) {
                           {"create", fanout::latency_json(create)},
                           {"create_wall_ms", to_ms(m.create_wall)},
                           {"exec", fanout::latency_json(exec)},
+                          {"exec_per_s", fanout::per_second(exec.count, m.exec_wall)},
                           {"exec_solo", fanout::latency_json(solo)},
                           {"destroy", fanout::latency_json(destroy)},
                           {"ratio_job_round_trip_over_exec_p50", ratio},

@@ -160,8 +160,9 @@ class Sandbox:
             os.chmod(os.path.dirname(path), 0o700)
             function(path)
 
+        handler = {"onexc": open_up} if sys.version_info >= (3, 12) else {"onerror": open_up}
         try:
-            shutil.rmtree(self.dir, onerror=open_up)
+            shutil.rmtree(self.dir, **handler)
         except OSError as err:
             sys.stderr.write("sbx agent: could not remove %s: %s\n" % (self.dir, err))
 
