@@ -9,6 +9,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +46,12 @@ std::size_t docker_live_sandboxes() {
   http::response<http::string_body> res;
   http::read(socket, buffer, res);
   return boost::json::parse(res.body()).as_array().size();
+}
+
+// Why a probe failed, in a few words (a system error without its source location).
+std::string probe_failure(const std::exception& e) {
+  const auto* system = dynamic_cast<const boost::system::system_error*>(&e);
+  return system ? system->code().message() : e.what();
 }
 
 // Ray: the Jobs API at $RAY_ADDRESS when it is an http:// URL, else the local default.
@@ -118,7 +125,7 @@ backend_under_test make_backend() {
       ray_live_sandboxes();
     } catch (const std::exception& e) {
       if (env_or("CI", "") != "true")
-        b.unavailable = "no Ray Jobs API at " + ray_address() + " (" + e.what() + "); try scripts/engines up";
+        b.unavailable = "no Ray Jobs API at " + ray_address() + " (" + probe_failure(e) + "); try scripts/engines up";
     }
   }
   if (b.name == "e2b") use_e2b_fake(b);
