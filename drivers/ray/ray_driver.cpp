@@ -139,7 +139,8 @@ awaitable<std::unique_ptr<SandboxSession>> ray_driver::create(const ResolvedOpti
                       .root = context->root};
   std::exception_ptr failure;
   try {
-    co_await context->jobs.submit(make_job_request(options, spec));
+    const auto request = make_job_request(options, spec);
+    co_await context->jobs.submit(request);
     auto agent = co_await wait_for_agent(context->jobs, spec.submission_id);
     const agent_client client(context->pool, agent, token);
     if (!options.env_vars.empty()) co_await client.set_env(options.env_vars);
@@ -159,7 +160,7 @@ awaitable<std::unique_ptr<SandboxSession>> ray_driver::create(const ResolvedOpti
 }
 
 awaitable<std::unique_ptr<SandboxSession>> ray_driver::resume(const boost::json::object& data) {
-  const auto config = parse_session_data(data);
+  auto config = parse_session_data(data);
   const auto job = co_await context_->jobs.job(config.job_id);
   if (!job || job->terminal())
     throw SandboxNotFoundError("The Ray sandbox " + config.job_id + " is no longer running",
