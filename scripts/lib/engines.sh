@@ -96,6 +96,7 @@ sbx_dockerd_start() {
   mkdir -p "$SBX_ENGINE_DIR"
   log=$SBX_ENGINE_DIR/dockerd.log
   start=$(sbx_now)
+  sbx_dockerd_clear_stale_pidfile
   # Own session, so a Ctrl-C at the terminal reaches the scripts' trap, not dockerd;
   # stdio to a file, so CI's output pipe is not held open by the daemon.
   setsid dockerd "${flags[@]}" >"$log" 2>&1 </dev/null &
@@ -104,7 +105,8 @@ sbx_dockerd_start() {
   until sbx_docker_ping; do
     if ! sbx_dockerd_alive || ((SECONDS >= deadline)); then
       sbx_dockerd_stop
-      sbx_engine_unavailable docker "dockerd did not answer on $SBX_DOCKER_SOCK: $(grep -E 'level=(fatal|error)' "$log" | tail -n 1) (log: $log)"
+      tail -n 15 "$log" | sed 's/^/dockerd: /' >&2
+      sbx_engine_unavailable docker "dockerd did not answer on $SBX_DOCKER_SOCK: $(grep -vE 'level=(info|debug|warning)' "$log" | tail -n 1) (log: $log)"
       return 1
     fi
     sleep 0.1
@@ -113,6 +115,18 @@ sbx_dockerd_start() {
   [[ ! -s /var/run/docker.pid ]] || SBX_DOCKERD_PID=$(</var/run/docker.pid)
   SBX_ENGINES_STARTED+=(docker)
   sbx_note "docker: started dockerd (pid $SBX_DOCKERD_PID, storage $("$SBX_DOCKER_CLI" info --format '{{.Driver}}' 2>/dev/null)) in $(sbx_since "$start")s, log $log"
+}
+
+# sbx_dockerd_clear_stale_pidfile — remove /var/run/docker.pid when no dockerd owns it.
+# A daemon that was killed leaves the file behind; once its pid is reused by any other
+# process, a new dockerd refuses to start ("pid file found").
+sbx_dockerd_clear_stale_pidfile() {
+  local pidfile=/var/run/docker.pid pid
+  [[ -s $pidfile ]] || return 0
+  pid=$(<"$pidfile")
+  if [[ $(cat "/proc/$pid/comm" 2>/dev/null) != dockerd ]]; then
+    rm -f "$pidfile"
+  fi
 }
 
 # sbx_dockerd_stop — stop the dockerd this process started (TERM, then KILL after 30 s).
@@ -305,9 +319,9 @@ sbx_engines_up() {
 
 # sbx_engines_down — stop what sbx_engines_up started, newest first.
 sbx_engines_down() {
-  local i
-  for ((i = ${#SBX_ENGINES_STARTED[@]} - 1; i >= 0; i--)); do
-    case ${SBX_ENGINES_STARTED[i]} in
+  local i started=("${SBX_ENGINES_STARTED[@]}")   # the stop functions edit the original
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+    case ${started[i]} in
       ray) sbx_ray_stop ;;
       docker) sbx_dockerd_stop ;;
     esac
