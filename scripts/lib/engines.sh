@@ -15,6 +15,7 @@
 # tests' environment for the engines that are up:
 #   SBX_TEST_DOCKER_IMAGE=sbx-test/python:1  DOCKER_HOST=unix:///var/run/docker.sock
 #   RAY_ADDRESS=http://127.0.0.1:8265
+#   SBX_<PROVIDER>_SDK_PYTHON=~/.cache/sbx/<provider>-venv/bin/python (one per tests/conformance/*/)
 
 : "${SBX_REPO:?set SBX_REPO to the repository root before sourcing engines.sh}"
 SBX_ENGINE_DIR=${SBX_ENGINE_DIR:-$SBX_REPO/build/engines}   # daemon logs live here
@@ -287,24 +288,34 @@ PY
 
 # --- official provider SDKs for the conformance tests ---------------------------------
 
-SBX_E2B_VENV=${SBX_E2B_VENV:-$SBX_CACHE_DIR/e2b-venv}
+# sbx_sdk_venv PROVIDER — where the provider's SDK venv lives.
+sbx_sdk_venv() { printf '%s/%s-venv' "$SBX_CACHE_DIR" "$1"; }
 
-# sbx_e2b_sdk_up — a venv with the pinned official e2b SDK (tests/conformance/e2b).
-sbx_e2b_sdk_up() {
-  local requirements=$SBX_REPO/tests/conformance/e2b/requirements.txt
-  local stamp=$SBX_E2B_VENV/.sbx-requirements
-  if [[ -x $SBX_E2B_VENV/bin/python ]] && cmp -s "$requirements" "$stamp"; then
-    return 0
-  fi
-  local python log=$SBX_ENGINE_DIR/e2b-sdk-install.log
+# sbx_sdk_up PROVIDER — a venv with the pinned official SDK of PROVIDER, from
+# tests/conformance/PROVIDER/requirements.txt; reinstalled when that file changes.
+sbx_sdk_up() {
+  local provider=$1 venv python log
+  local requirements=$SBX_REPO/tests/conformance/$provider/requirements.txt
+  venv=$(sbx_sdk_venv "$provider")
+  [[ -x $venv/bin/python ]] && cmp -s "$requirements" "$venv/.sbx-requirements" && return 0
+  log=$SBX_ENGINE_DIR/$provider-sdk-install.log
   mkdir -p "$SBX_ENGINE_DIR"
-  python=$(command -v python3) || { sbx_engine_unavailable e2b-sdk "no python3"; return 1; }
-  if ! { "$python" -m venv --clear "$SBX_E2B_VENV" \
-         && "$SBX_E2B_VENV/bin/python" -m pip install -q -r "$requirements"; } >"$log" 2>&1; then
-    sbx_engine_unavailable e2b-sdk "pip install of the e2b SDK failed (log: $log)"
+  python=$(command -v python3) || { sbx_engine_unavailable "$provider-sdk" "no python3"; return 1; }
+  if ! { "$python" -m venv --clear "$venv" \
+         && "$venv/bin/python" -m pip install -q -r "$requirements"; } >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    sbx_engine_unavailable "$provider-sdk" "pip install of the $provider SDK failed (log: $log)"
     return 1
   fi
-  cp "$requirements" "$stamp"
+  cp "$requirements" "$venv/.sbx-requirements"
+}
+
+# sbx_sdk_providers — the providers that have a conformance flow.
+sbx_sdk_providers() {
+  local requirements
+  for requirements in "$SBX_REPO"/tests/conformance/*/requirements.txt; do
+    [[ -f $requirements ]] && basename "$(dirname "$requirements")"
+  done
 }
 
 # --- all engines --------------------------------------------------------------------
@@ -314,7 +325,8 @@ sbx_engines_up() {
   sbx_bwrap_check || true
   sbx_docker_up || true
   sbx_ray_up || true
-  sbx_e2b_sdk_up || true
+  local provider
+  for provider in $(sbx_sdk_providers); do sbx_sdk_up "$provider" || true; done
 }
 
 # sbx_engines_down — stop what sbx_engines_up started, newest first.
@@ -337,7 +349,11 @@ sbx_engines_export() {
   if sbx_engine_ok ray && sbx_ray_api; then
     export RAY_ADDRESS=http://127.0.0.1:$SBX_RAY_DASHBOARD_PORT
   fi
-  if sbx_engine_ok e2b-sdk && [[ -x $SBX_E2B_VENV/bin/python ]]; then
-    export SBX_E2B_SDK_PYTHON=$SBX_E2B_VENV/bin/python
-  fi
+  local provider venv
+  for provider in $(sbx_sdk_providers); do
+    venv=$(sbx_sdk_venv "$provider")
+    if sbx_engine_ok "$provider-sdk" && [[ -x $venv/bin/python ]]; then
+      export "SBX_${provider^^}_SDK_PYTHON=$venv/bin/python"
+    fi
+  done
 }

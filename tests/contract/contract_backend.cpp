@@ -1,6 +1,7 @@
 #include "contract_backend.hpp"
 
 #include "fakes/common/fake_launcher.hpp"
+#include "fakes/common/fake_programs.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <random>
 #include <unistd.h>
 
@@ -90,18 +92,21 @@ std::size_t ray_live_sandboxes() {
   return live;
 }
 
-// E2B runs against its loopback fake (tests/fakes/e2b), started once per test process
-// and stopped at exit; $SBX_FAKE_E2B overrides the program's path.
-void use_e2b_fake(backend_under_test& b) {
-  static const char* const key = "e2b_contract_test_key";
+std::map<std::string, fake_backend>& fake_backends() {
+  static std::map<std::string, fake_backend> backends;
+  return backends;
+}
+
+// A cloud backend runs against its loopback fake (tests/fakes/<name>), started once per
+// test process and stopped at exit; $SBX_FAKE_<NAME> overrides the program's path.
+void use_fake(backend_under_test& b, const fake_backend& fake_backend) {
   try {
-    static sbx_fake::fake_launcher fake(env_or("SBX_FAKE_E2B", SBX_FAKE_E2B_BINARY), {"--api-key", key});
-    b.client.driver_options = {{"api_url", fake.url()}, {"envd_url", fake.url()}, {"api_key", key},
-                               {"create_rate", 0}};
+    static sbx_fake::fake_launcher fake(sbx_fake::fake_program(b.name), fake_backend.fake_args);
+    b.client.driver_options = fake_backend.driver_options(fake.url());
     b.live_sandboxes = [] { return fake.live_sandboxes(); };
   } catch (const std::exception& e) {
     if (env_or("CI", "") == std::string("true")) throw;
-    b.unavailable = std::string("the E2B fake cannot run: ") + e.what();
+    b.unavailable = "the " + b.name + " fake cannot run: " + e.what();
   }
 }
 
@@ -128,7 +133,7 @@ backend_under_test make_backend() {
         b.unavailable = "no Ray Jobs API at " + ray_address() + " (" + probe_failure(e) + "); try scripts/engines up";
     }
   }
-  if (b.name == "e2b") use_e2b_fake(b);
+  if (const auto fake = fake_backends().find(b.name); fake != fake_backends().end()) use_fake(b, fake->second);
   if (b.name == "bwrap" && std::system("command -v bwrap >/dev/null 2>&1") != 0 && env_or("CI", "") != "true")
     b.unavailable = "bwrap (bubblewrap) is not installed; try apt-get install bubblewrap";
   return b;
@@ -150,6 +155,11 @@ void overlay(sbx::CreateOptions& base, sbx::CreateOptions& options) {
 }
 
 }  // namespace
+
+bool register_fake_backend(const std::string& name, fake_backend backend) {
+  fake_backends()[name] = std::move(backend);
+  return true;
+}
 
 const backend_under_test& backend() {
   static const backend_under_test b = make_backend();

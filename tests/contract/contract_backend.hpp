@@ -4,8 +4,11 @@
 
 #include "sbx/sbx.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <functional>
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace sbx_contract {
@@ -19,6 +22,17 @@ struct backend_under_test {
   // Why the engine cannot be used on this machine; set only outside CI.
   std::optional<std::string> unavailable;
 };
+
+/// A cloud backend tested against its loopback fake (tests/fakes/<name>): the fake's
+/// extra command-line arguments and the driver options that point the driver at it.
+struct fake_backend {
+  std::vector<std::string> fake_args;
+  std::function<boost::json::object(const std::string& fake_url)> driver_options;
+};
+
+/// Registers `backend` under `name` (a static object in tests/contract/fake_<name>.cpp
+/// calls this). The fake is started once per test process, on first use.
+bool register_fake_backend(const std::string& name, fake_backend backend);
 
 /// The backend selected for this run (computed once).
 const backend_under_test& backend();

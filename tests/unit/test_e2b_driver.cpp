@@ -2,6 +2,7 @@
 // ambiguous creates never double a sandbox, definite refusals are not retried, and
 // sweep tells orphans from live sandboxes.
 #include "fakes/common/fake_launcher.hpp"
+#include "fakes/common/fake_programs.hpp"
 #include "owner_labels.hpp"
 #include "sbx/sbx.hpp"
 #include "support/run.hpp"
@@ -22,7 +23,7 @@ const std::string api_key = "e2b_unit_secret_key_31415";
 sbx_fake::fake_launcher start_fake(std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"--api-key", api_key};
   args.insert(args.end(), extra.begin(), extra.end());
-  return sbx_fake::fake_launcher(SBX_FAKE_E2B_BINARY, std::move(args));
+  return sbx_fake::fake_launcher(sbx_fake::fake_program("e2b"), std::move(args));
 }
 
 sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::string& key = api_key) {

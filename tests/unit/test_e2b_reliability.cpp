@@ -2,6 +2,7 @@
 // after processing, a 1,000-sandbox fan-out on one thread ends with every sandbox
 // destroyed (the fake's live count back at zero).
 #include "fakes/common/fake_launcher.hpp"
+#include "fakes/common/fake_programs.hpp"
 #include "sbx/sbx.hpp"
 #include "support/run.hpp"
 
@@ -60,7 +61,7 @@ awaitable<void> fan_out(sbx::Client& client, int count, tally& t) {
 }  // namespace
 
 TEST_CASE("e2b reliability: 1,000 sandboxes through 10% faults all end destroyed", "[e2b][fake][reliability]") {
-  sbx_fake::fake_launcher fake(SBX_FAKE_E2B_BINARY,
+  sbx_fake::fake_launcher fake(sbx_fake::fake_program("e2b"),
                                {"--echo", "--api-key", "e2b_reliability", "--retry-after", "0", "--rate-429", "0.03",
                                 "--rate-5xx", "0.03", "--status-5xx", "503", "--rate-reset", "0.02", "--rate-drop",
                                 "0.02", "--seed", "42"});

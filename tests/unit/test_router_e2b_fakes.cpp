@@ -3,6 +3,7 @@
 #include "sbx/router.hpp"
 
 #include "fakes/common/fake_launcher.hpp"
+#include "fakes/common/fake_programs.hpp"
 #include "test_router_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,7 +18,7 @@ const std::string api_key = "e2b_router_test_key_1618";
 
 // A fake in --echo mode: commands are not run, so bubblewrap is not needed.
 sbx_fake::fake_launcher start_fake() {
-  return sbx_fake::fake_launcher(SBX_FAKE_E2B_BINARY, {"--api-key", api_key, "--echo"});
+  return sbx_fake::fake_launcher(sbx_fake::fake_program("e2b"), {"--api-key", api_key, "--echo"});
 }
 
 sbx::RouterBackend e2b_candidate(std::string name, const sbx_fake::fake_launcher& fake, double vcpu_usd) {
