@@ -2,6 +2,7 @@
 #pragma once
 
 #include "drivers/ray/agent_package.hpp"
+#include "drivers/ray/job_info.hpp"
 #include "http/client.hpp"
 #include "sbx/types.hpp"
 
@@ -18,21 +19,6 @@ namespace sbx::drivers::ray {
 
 template <class T>
 using awaitable = boost::asio::awaitable<T>;
-
-/// What a sandbox needs to know about one submission job.
-struct job_info {
-  std::string id;      // submission id
-  std::string status;  // PENDING, RUNNING, STOPPED, SUCCEEDED or FAILED
-  std::string message;
-  env_map metadata;    // string values only
-  std::optional<std::chrono::system_clock::time_point> end_time;  // set once ended
-
-  /// STOPPED, SUCCEEDED or FAILED: the job will never run again.
-  bool terminal() const noexcept;
-};
-
-/// A JobDetails object as job_info; nullopt when it is not a submission job.
-std::optional<job_info> parse_job_info(const boost::json::object& details);
 
 /// Calls on one Ray dashboard. Every call honours Asio cancellation (the request is
 /// abandoned) and throws SandboxConnectionError / SandboxTimeoutError for transport

@@ -1,5 +1,5 @@
 // Reading Ray's JobDetails into what the ray driver needs.
-#include "drivers/ray/jobs_api.hpp"
+#include "drivers/ray/job_info.hpp"
 
 #include <boost/json/parse.hpp>
 
