@@ -3,6 +3,7 @@
 #include "drivers/e2b/e2b_errors.hpp"
 #include "drivers/e2b/process_stream.hpp"
 #include "drivers/e2b/wire.hpp"
+#include "exec_tag.hpp"
 #include "guarded.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -26,14 +27,6 @@ constexpr std::size_t input_chunk = 512 * 1024;
 constexpr auto server_grace = 5s;   // envd's own deadline, after ours
 constexpr auto kill_bound = 15s;    // the most a kill may take
 
-constexpr const char* kill_script =
-    "tag=\"SBX_EXEC_TAG=$1\"\n"
-    "for round in 1 2 3 4 5; do\n"
-    "  pids=$(grep -lzxF -- \"$tag\" /proc/[0-9]*/environ 2>/dev/null | sed -e 's|^/proc/||' -e 's|/environ$||')\n"
-    "  [ -n \"$pids\" ] || exit 0\n"
-    "  kill -KILL $pids 2>/dev/null\n"
-    "done\n";
-
 json::object pid_selector(int pid) { return {{"process", {{"pid", pid}}}}; }
 
 json::object kill_signal(int pid) {
@@ -47,8 +40,6 @@ json::object input_message(int pid, std::string_view bytes) {
   body["input"] = json::object{{"stdin", connect::encode_base64(bytes)}};
   return body;
 }
-
-std::vector<std::string> kill_command(const std::string& tag) { return {"/bin/sh", "-c", kill_script, "sbx-kill", tag}; }
 
 std::optional<bool> stdin_flag(const envd_client& envd, bool has_input) {
   if (!version_at_least(envd.target().envd_version, "0.3.0")) return std::nullopt;
@@ -120,7 +111,7 @@ asio::awaitable<stream_end> consume(const envd_client& envd, process_stream& str
 
 // Runs the kill script for `tag`, reading its stream to the end.
 asio::awaitable<void> kill_tagged(const envd_client& envd, const std::string& tag) {
-  auto body = start_request(kill_command(tag), {}, {}, stdin_flag(envd, false));
+  auto body = start_request(detail::kill_tagged_command(tag), {}, {}, stdin_flag(envd, false));
   process_stream stream(co_await envd.start(body, 10s, "exec"));
   while (co_await stream.next()) {
   }
@@ -149,7 +140,7 @@ asio::awaitable<void> kill_exec(const envd_client& envd, std::optional<int> pid,
 
 asio::awaitable<ExecStatus> run_exec(const envd_client& envd, ExecRequest request) {
   const std::string tag = detail::random_hex(16);
-  request.env[exec_tag_variable] = tag;
+  request.env[detail::exec_tag_variable] = tag;
   const auto body = start_request(request.argv, request.env, request.cwd, stdin_flag(envd, request.stdin_data.has_value()));
   std::optional<std::chrono::milliseconds> server_deadline;
   if (request.timeout) server_deadline = *request.timeout + server_grace;

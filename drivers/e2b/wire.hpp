@@ -21,9 +21,6 @@ namespace sbx::drivers::e2b {
 /// The metadata label that identifies one create call, so that an ambiguous failure
 /// can be resolved by listing sandboxes.
 inline constexpr const char* label_create_nonce = "sbx.create_nonce";
-/// The environment variable every exec carries; its value identifies the exec, so
-/// that a timeout or cancellation can kill everything the command started.
-inline constexpr const char* exec_tag_variable = "SBX_EXEC_TAG";
 
 /// A sandbox as the control plane describes it (Sandbox, SandboxDetail or
 /// ListedSandbox objects).
