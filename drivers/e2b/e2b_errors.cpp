@@ -23,21 +23,6 @@ bool retryable_status(unsigned status) { return status == 429 || status >= 500; 
 
 }  // namespace
 
-error_context context_of(std::string key, std::string value) {
-  error_context out;
-  out.emplace(std::move(key), std::move(value));
-  return out;
-}
-
-std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
-      text.replace(at, secret.size(), "***");
-  }
-  return text;
-}
-
 void throw_api_error(unsigned status, std::string_view body, const char* op, error_context context,
                      const std::vector<std::string>& secrets) {
   auto [message, error_code] = message_and_code(body);

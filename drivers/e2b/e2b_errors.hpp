@@ -1,6 +1,7 @@
 // From E2B answers to sbx exceptions, with every secret kept out of the message.
 #pragma once
 
+#include "cloud_settings.hpp"
 #include "codecs/connect_envelope.hpp"
 #include "sbx/errors.hpp"
 
@@ -10,12 +11,8 @@
 
 namespace sbx::drivers::e2b {
 
-/// A one-entry error context (built outside coroutines: GCC 12 mishandles initializer
-/// lists in coroutine frames).
-error_context context_of(std::string key, std::string value);
-
-/// `text` with every occurrence of each non-empty secret replaced by "***".
-std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
+using detail::context_of;
+using detail::redact_secrets;
 
 /// Throws the sbx error for a control-plane answer with HTTP `status` and `body`:
 /// 401/403 -> SandboxConfigurationError (the API key), 404 -> SandboxNotFoundError,

@@ -4,7 +4,6 @@
 #include "sbx/errors.hpp"
 
 #include <array>
-#include <cstdlib>
 
 namespace sbx::drivers::e2b {
 namespace {
@@ -13,22 +12,7 @@ namespace {
 constexpr std::array<std::string_view, 7> shared_host_domains{
     "e2b.app", "e2b.dev", "e2b.pro", "e2b-staging.dev", "e2b-tango.dev", "e2b-juliett.dev", "foxtrot-2.e2b.dev"};
 
-std::size_t count_or(const detail::json_reader& read, std::string_view key, std::size_t fallback) {
-  const auto value = read.optional_number(key);
-  if (!value) return fallback;
-  if (*value < 0) throw SandboxConfigurationError("e2b driver options: key '" + std::string(key) + "' must not be negative");
-  return static_cast<std::size_t>(*value);
-}
-
 }  // namespace
-
-env_lookup process_environment() {
-  return [](const char* name) -> std::optional<std::string> {
-    const char* value = std::getenv(name);
-    if (!value || !*value) return std::nullopt;
-    return std::string(value);
-  };
-}
 
 e2b_settings load_settings(const boost::json::object& driver_options, const env_lookup& env) {
   const detail::json_reader read{driver_options, "e2b driver options"};
@@ -45,19 +29,19 @@ e2b_settings load_settings(const boost::json::object& driver_options, const env_
 
   // E2B's documented limits (Pro): 100 concurrent sandboxes, 5 creates per second;
   // lifecycle and envd request rates are far above what these bounds allow.
-  s.limits.running_sandboxes = count_or(read, "max_running", 100);
-  s.limits.creates_in_flight = count_or(read, "max_creates_in_flight", 32);
-  s.limits.create_rate = read.number_or("create_rate", 5);
-  s.limits.create_burst = read.number_or("create_burst", 5);
-  s.limits.execs_in_flight = count_or(read, "max_execs_in_flight", 256);
-  s.limits.destroys_in_flight = count_or(read, "max_destroys_in_flight", 32);
+  detail::cloud_knobs defaults;
+  defaults.limits = {.creates_in_flight = 32, .running_sandboxes = 100, .execs_in_flight = 256,
+                     .destroys_in_flight = 32, .create_rate = 5, .create_burst = 5};
   // Every exec holds a connection for its whole run: leave room for the exec limit
   // plus creates, destroys and file transfers.
-  s.pool.max_per_host = count_or(read, "max_connections", 512);
-  s.pool.max_total = s.pool.max_per_host + 64;
-  s.retry.max_attempts = static_cast<unsigned>(count_or(read, "retry_attempts", 4));
-  s.retry.base_delay = std::chrono::milliseconds(count_or(read, "retry_base_delay_ms", 250));
-  s.request_timeout = std::chrono::milliseconds(count_or(read, "request_timeout_ms", 60'000));
+  defaults.pool.max_per_host = 512;
+  defaults.retry.max_attempts = 4;
+  defaults.retry.base_delay = std::chrono::milliseconds(250);
+  const auto knobs = detail::read_cloud_knobs(read, defaults);
+  s.limits = knobs.limits;
+  s.pool = knobs.pool;
+  s.retry = knobs.retry;
+  s.request_timeout = knobs.request_timeout;
   return s;
 }
 

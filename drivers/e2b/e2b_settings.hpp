@@ -20,14 +20,11 @@
 //   "request_timeout_ms"   deadline of one control-plane or file request
 #pragma once
 
-#include "http/admission.hpp"
-#include "http/pool.hpp"
-#include "http/retry.hpp"
+#include "cloud_settings.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,11 +45,8 @@ struct e2b_settings {
   std::chrono::milliseconds request_timeout{60'000};
 };
 
-/// Reads an environment variable (nullopt when unset or empty).
-using env_lookup = std::function<std::optional<std::string>(const char* name)>;
-
-/// The process environment as an env_lookup.
-env_lookup process_environment();
+using detail::env_lookup;
+using detail::process_environment;
 
 /// Settings from `driver_options` over the environment over the defaults. The
 /// admission defaults follow E2B's documented limits (Pro tier: 100 concurrent
