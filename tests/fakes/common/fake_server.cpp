@@ -98,7 +98,10 @@ awaitable<bool> fake_server::serve(exchange& ex) {
 awaitable<bool> fake_server::inject(exchange& ex, fault_kind kind) {
   switch (kind) {
     case fault_kind::rate_limited:
-      if (!faults_.config().retry_after.empty()) ex.add_response_header("Retry-After", faults_.config().retry_after);
+      if (rate_limit_marker_)
+        rate_limit_marker_(ex, faults_.config().retry_after);
+      else if (!faults_.config().retry_after.empty())
+        ex.add_response_header("Retry-After", faults_.config().retry_after);
       co_await ex.respond(429, error_body(429, "Rate limit exceeded (injected fault)"));
       co_return true;
     case fault_kind::server_error: {

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace sbx_fake {
@@ -30,6 +31,10 @@ class fake_server {
   fake_server(boost::asio::any_io_executor executor, server_options options);
 
   router& routes() noexcept { return routes_; }
+  /// How a provider marks an injected 429: called with the configured retry_after to
+  /// add headers to the answer. Default: `Retry-After: <retry_after>` unless empty.
+  using rate_limit_marker = std::function<void(exchange& ex, const std::string& retry_after)>;
+  void set_rate_limit_marker(rate_limit_marker marker) { rate_limit_marker_ = std::move(marker); }
   fault_injector& faults() noexcept { return faults_; }
   const fault_injector& faults() const noexcept { return faults_; }
 
@@ -55,6 +60,7 @@ class fake_server {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   router routes_;
+  rate_limit_marker rate_limit_marker_;
   fault_injector faults_;
   std::uint64_t requests_ = 0;
 };
