@@ -69,4 +69,16 @@ std::vector<form_part> parse_multipart(std::string_view body, std::string_view b
   }
 }
 
+std::string multipart_body(const std::vector<form_part>& parts, std::string_view boundary) {
+  std::string body;
+  for (const auto& part : parts) {
+    body += "--" + std::string(boundary) + "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
+    if (!part.filename.empty()) body += "; filename=\"" + part.filename + "\"\r\nContent-Type: application/octet-stream";
+    body += "\r\n\r\n";
+    body.append(part.content);
+    body += "\r\n";
+  }
+  return body + "--" + std::string(boundary) + "--\r\n";
+}
+
 }  // namespace sbx_fake
