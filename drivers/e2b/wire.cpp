@@ -32,6 +32,16 @@ json::object to_json(const env_map& map) {
   return out;
 }
 
+// The `T` that a JSON number holds exactly; nullopt for a fraction or a value out of
+// T's range (1.5, -1 as unsigned, 1e30).
+template <class T>
+std::optional<T> exact_number(const json::value& value) {
+  boost::system::error_code ec;
+  const auto number = value.to_number<T>(ec);
+  if (ec) return std::nullopt;
+  return number;
+}
+
 // The signal numbers behind Go's os.ProcessState strings on Linux.
 int signal_number(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, int>, 15> names{{
@@ -119,7 +129,7 @@ process_event parse_process_event(std::string_view text) {
   if (const auto* start = e.if_contains("start"); start && start->is_object()) {
     out.type = process_event::kind::start;
     const auto* pid = start->as_object().if_contains("pid");
-    out.pid = pid && pid->is_number() ? pid->to_number<int>() : 0;
+    out.pid = pid && pid->is_number() ? exact_number<int>(*pid).value_or(0) : 0;
   } else if (const auto* data = e.if_contains("data"); data && data->is_object()) {
     out.type = process_event::kind::output;
     const auto& d = data->as_object();
@@ -144,7 +154,12 @@ process_event parse_process_event(std::string_view text) {
 
 int exit_code_of(const json::object& end) {
   const auto* code = end.if_contains("exitCode");
-  const int exit_code = code && code->is_number() ? code->to_number<int>() : 0;
+  int exit_code = 0;
+  if (code && code->is_number()) {
+    const auto given = exact_number<int>(*code);
+    if (!given) throw std::invalid_argument("an end event's exitCode is not an integer");
+    exit_code = *given;
+  }
   if (exit_code >= 0) return exit_code;
   const auto status = string_or(end, "status");
   constexpr std::string_view prefix = "signal: ";
@@ -166,7 +181,7 @@ std::optional<FileInfo> parse_entry(const json::object& entry) {
         const auto& text = s->as_string();
         std::from_chars(text.data(), text.data() + text.size(), size);
       } else if (s->is_number()) {
-        size = s->to_number<std::uint64_t>();
+        size = exact_number<std::uint64_t>(*s).value_or(0);
       }
     }
     info.size = size;

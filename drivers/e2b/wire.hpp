@@ -71,11 +71,12 @@ process_event parse_process_event(std::string_view json);
 
 /// The exit code of an `end` event: exitCode (missing = 0); for a process ended by a
 /// signal (exitCode -1, status "signal: killed"), 128 + the signal number as a shell
-/// reports it (255 when the signal is not recognised).
+/// reports it (255 when the signal is not recognised). Throws std::invalid_argument
+/// when exitCode is a number but not an int (1.5, 1e30).
 int exit_code_of(const boost::json::object& end);
 
 /// The FileInfo of an EntryInfo; nullopt for entries of an unspecified type (which
-/// E2B's SDKs skip too).
+/// E2B's SDKs skip too). A size that is not a byte count reads as 0.
 std::optional<FileInfo> parse_entry(const boost::json::object& entry);
 
 /// True when the dotted version `version` ("0.5.7") is at least `minimum`. Unparsable

@@ -138,6 +138,18 @@ TEST_CASE("e2b list entries: is_dir from the type, size only for files", "[e2b]"
   CHECK_FALSE(parse_entry(json::parse(R"({"name":"s","path":"/home/user/s"})").as_object()));
 }
 
+// Found by fuzz/e2b_wire_fuzz: numbers that are not exact ints made Boost.JSON throw
+// boost::system::system_error, which no caller expects.
+TEST_CASE("e2b events and entries with non-integral numbers stay within the documented errors", "[e2b]") {
+  CHECK(parse_process_event(R"({"event":{"start":{"pid":1.5}}})").pid == 0);
+  CHECK_THROWS_AS(parse_process_event(R"({"event":{"end":{"exitCode":1e30}}})"), std::invalid_argument);
+  CHECK_THROWS_AS(exit_code_of(json::object{{"exitCode", 0.5}}), std::invalid_argument);
+  CHECK(exit_code_of(json::object{{"exitCode", 3.0}}) == 3);
+  const auto file = parse_entry(json::parse(R"({"type":"FILE_TYPE_FILE","path":"/a","size":-1})").as_object());
+  REQUIRE(file);
+  CHECK(file->size == 0u);
+}
+
 TEST_CASE("e2b envd versions compare numerically", "[e2b]") {
   CHECK(version_at_least("0.5.7", "0.5.7"));
   CHECK(version_at_least("0.10.0", "0.5.7"));
