@@ -99,7 +99,7 @@ std::vector<FileInfo> parse_file_list(std::string_view body, std::string_view di
     const auto* is_dir = entry ? entry->if_contains("is_dir") : nullptr;
     const auto* size = entry ? entry->if_contains("size") : nullptr;
     if (!name || !name->is_string() || !is_dir || !is_dir->is_bool() || !size ||
-        !(size->is_null() || size->is_int64() || size->is_uint64()))
+        !(size->is_null() || (size->is_int64() && size->get_int64() >= 0) || size->is_uint64()))
       throw SandboxExecutionError("malformed directory entry from the Ray sandbox agent", ray_error("list_files"));
     FileInfo info{.path = prefix + std::string(name->get_string()), .is_dir = is_dir->get_bool()};
     if (!size->is_null()) info.size = size->to_number<std::uint64_t>();

@@ -107,6 +107,9 @@ TEST_CASE("listings become full paths with kinds and sizes", "[ray]") {
   CHECK(parse_file_list("[{\"name\": \"\xff\", \"is_dir\": false, \"size\": 0}]", "/w")[0].path == "/w/\xff");
   CHECK_THROWS_AS(parse_file_list("{}", "/w"), sbx::SandboxExecutionError);
   CHECK_THROWS_AS(parse_file_list(R"([{"name": "x"}])", "/w"), sbx::SandboxExecutionError);
+  // Found by fuzz/ray_wire_fuzz: a negative size threw boost::system::system_error.
+  CHECK_THROWS_AS(parse_file_list(R"([{"name": "x", "is_dir": false, "size": -1}])", "/w"),
+                  sbx::SandboxExecutionError);
 }
 
 TEST_CASE("agent errors map to the sbx taxonomy", "[ray]") {
