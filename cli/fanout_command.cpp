@@ -1,7 +1,6 @@
 // sbx fanout -n N [options] -- CMD...
 #include "command_args.hpp"
 #include "commands.hpp"
-#include "interrupt_guard.hpp"
 #include "progress_line.hpp"
 #include "run_async.hpp"
 #include "sandbox_flags.hpp"
@@ -13,6 +12,7 @@
 #include "fanout/units.hpp"
 
 #include "sbx/router.hpp"
+#include "sbx/shutdown.hpp"
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/serialize.hpp>

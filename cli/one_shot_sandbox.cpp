@@ -1,9 +1,9 @@
 #include "one_shot_sandbox.hpp"
 
-#include "interrupt_guard.hpp"
 #include "terminal_output.hpp"
 
 #include "sbx/client.hpp"
+#include "sbx/shutdown.hpp"
 
 #include <boost/asio/this_coro.hpp>
 

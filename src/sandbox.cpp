@@ -1,6 +1,7 @@
 #include "sbx/sandbox.hpp"
 
 #include "dir_transfer.hpp"
+#include "dropped_sandboxes.hpp"
 #include "exec_collect.hpp"
 #include "guarded.hpp"
 #include "log.hpp"
@@ -91,7 +92,8 @@ Sandbox::~Sandbox() {
   state_->destroy_requested = true;
   boost::asio::co_spawn(
       state_->executor,
-      [state = state_]() -> awaitable<void> {
+      // The token keeps the destroy counted for sbx::wait_for_dropped_sandboxes.
+      [state = state_, token = detail::dropped_destroy_token()]() -> awaitable<void> {
         try {
           co_await state->session->destroy();
         } catch (const std::exception& e) {

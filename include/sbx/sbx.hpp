@@ -15,6 +15,7 @@
 #include "sbx/registry.hpp"
 #include "sbx/router.hpp"
 #include "sbx/sandbox.hpp"
+#include "sbx/shutdown.hpp"
 #include "sbx/structured.hpp"
 #include "sbx/types.hpp"
 #include "sbx/workspace.hpp"
