@@ -1,0 +1,196 @@
+// grpc++'s callback API as Asio awaitables. grpc completes calls on its own threads;
+// every completion is posted back to the executor of the coroutine that awaits it, so
+// driver code never runs on a grpc thread. Asio cancellation (a cancellation slot, as
+// used by `||`, first_of or a timer race) cancels the grpc call (TryCancel); the
+// awaiting coroutine then sees operation_aborted.
+#pragma once
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/client_callback.h>
+#include <grpcpp/support/status.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace sbx::drivers::modal {
+
+namespace grpc_bridge {
+
+namespace asio = boost::asio;
+
+/// `handler` wrapped so that grpc's threads can invoke it: the call posts the handler
+/// (with `args`) to its associated executor, where its cancellation slot is cleared
+/// first. Copyable (std::function needs that); invoke it at most once.
+template <class Handler>
+auto posting(Handler handler) {
+  auto executor = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+  auto shared = std::make_shared<Handler>(std::move(handler));
+  return [shared, executor](auto... args) {
+    asio::post(executor, [shared, args...]() mutable {
+      asio::get_associated_cancellation_slot(*shared).clear();
+      (*shared)(std::move(args)...);
+    });
+  };
+}
+
+/// Throws operation_aborted (what an Asio cancellation of a call looks like).
+[[noreturn]] inline void throw_aborted() {
+  throw boost::system::system_error(asio::error::operation_aborted);
+}
+
+}  // namespace grpc_bridge
+
+/// State of one unary call, shared with grpc until it completes.
+template <class Request, class Response>
+struct unary_call {
+  grpc::ClientContext context;
+  Request request;
+  Response response;
+  std::atomic<bool> cancelled{false};  // cancelled through the Asio slot
+};
+
+/// Runs a unary call: `start(context, request, response, done)` must issue it through a
+/// stub's async() interface. Returns its status on the awaiting coroutine's executor.
+/// Cancellation: TryCancel; the status is then CANCELLED and call->cancelled is set.
+template <class Request, class Response, class Start>
+boost::asio::awaitable<grpc::Status> run_unary(std::shared_ptr<unary_call<Request, Response>> call, Start start) {
+  namespace asio = boost::asio;
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
+      [call, start = std::move(start)](auto handler) mutable {
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        if (slot.is_connected())
+          slot.assign([call](asio::cancellation_type) {
+            call->cancelled = true;
+            call->context.TryCancel();
+          });
+        auto done = grpc_bridge::posting(std::move(handler));
+        start(&call->context, &call->request, &call->response,
+              std::function<void(grpc::Status)>([call, done](grpc::Status status) mutable { done(std::move(status)); }));
+      },
+      asio::use_awaitable);
+}
+
+/// A server-streaming call, read one message at a time (grpc's flow control then
+/// bounds what is buffered). Destroying the reader cancels a call still running.
+template <class Request, class Response>
+class stream_reader {
+ public:
+  /// `configure(context)` sets metadata and deadline; `start(context, request, reactor)`
+  /// issues the call through a stub's async() interface.
+  template <class Configure, class Start>
+  stream_reader(Request request, Configure configure, Start start) : state_(std::make_shared<reactor>()) {
+    state_->request = std::move(request);
+    configure(state_->context);
+    state_->self = state_;
+    start(&state_->context, &state_->request, state_.get());
+    state_->StartCall();
+  }
+  ~stream_reader() {
+    if (state_) state_->context.TryCancel();
+  }
+  stream_reader(stream_reader&&) noexcept = default;
+  stream_reader(const stream_reader&) = delete;
+  stream_reader& operator=(const stream_reader&) = delete;
+
+  /// The next message, or nullopt once the stream ended (then status() says how).
+  /// Cancellation: the call is cancelled and operation_aborted thrown.
+  boost::asio::awaitable<std::optional<Response>> next() {
+    namespace asio = boost::asio;
+    auto r = state_;
+    const bool got = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(bool)>(
+        [r](auto handler) {
+          connect_cancellation(r, handler);
+          auto done = grpc_bridge::posting(std::move(handler));
+          {
+            std::lock_guard lock(r->mutex);
+            r->on_read = [done](bool ok) mutable { done(ok); };
+          }
+          r->StartRead(&r->message);
+        },
+        asio::use_awaitable);
+    if (got) co_return std::move(r->message);
+    status_ = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
+        [r](auto handler) {
+          connect_cancellation(r, handler);
+          auto done = grpc_bridge::posting(std::move(handler));
+          std::unique_lock lock(r->mutex);
+          if (r->done) {
+            auto status = r->status;
+            lock.unlock();
+            done(std::move(status));
+            return;
+          }
+          r->on_done = [done](grpc::Status status) mutable { done(std::move(status)); };
+        },
+        asio::use_awaitable);
+    if (r->cancelled) grpc_bridge::throw_aborted();
+    co_return std::nullopt;
+  }
+
+  /// The final status (valid once next() returned nullopt).
+  const grpc::Status& status() const noexcept { return status_; }
+
+ private:
+  struct reactor final : grpc::ClientReadReactor<Response> {
+    void OnReadDone(bool ok) override {
+      std::function<void(bool)> handler;
+      {
+        std::lock_guard lock(mutex);
+        handler = std::move(on_read);
+      }
+      if (handler) handler(ok);
+    }
+    void OnDone(const grpc::Status& s) override {
+      std::function<void(grpc::Status)> handler;
+      {
+        std::lock_guard lock(mutex);
+        status = s;
+        done = true;
+        handler = std::move(on_done);
+      }
+      if (handler) handler(s);
+      auto keep = std::move(self);  // the last reference may be this one
+    }
+
+    grpc::ClientContext context;
+    Request request;
+    Response message;
+    std::mutex mutex;
+    std::function<void(bool)> on_read;
+    std::function<void(grpc::Status)> on_done;
+    bool done = false;
+    grpc::Status status;
+    std::atomic<bool> cancelled{false};
+    std::shared_ptr<reactor> self;  // grpc's reference, dropped in OnDone
+  };
+
+  template <class Handler>
+  static void connect_cancellation(const std::shared_ptr<reactor>& r, Handler& handler) {
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected())
+      slot.assign([r](boost::asio::cancellation_type) {
+        r->cancelled = true;
+        r->context.TryCancel();
+      });
+  }
+
+  std::shared_ptr<reactor> state_;
+  grpc::Status status_;
+};
+
+}  // namespace sbx::drivers::modal
