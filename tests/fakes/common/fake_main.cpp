@@ -140,11 +140,12 @@ int run_fake_main(fake_definition definition, int argc, char** argv) {
     const fs::path root = vm.count("root") ? fs::path(vm["root"].as<std::string>()) : default_root(definition.name);
     sandbox_registry registry(context.get_executor(), root, definition.layout, runner);
     add_control_routes(server, registry);
-    fake_context fake{server, registry, vm};
+    fake_context fake{server, registry, vm, context.get_executor()};
     definition.install(fake);
     server.start();
 
     const auto stop = [&] {
+      if (definition.stop) definition.stop();
       server.stop();
       context.stop();
     };

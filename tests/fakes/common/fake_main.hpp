@@ -26,6 +26,7 @@ struct fake_context {
   fake_server& server;
   sandbox_registry& registry;
   const boost::program_options::variables_map& options;
+  boost::asio::any_io_executor executor;  // the single-threaded executor everything runs on
 };
 
 /// A provider's part of a fake program.
@@ -34,6 +35,9 @@ struct fake_definition {
   sandbox_layout layout;
   boost::program_options::options_description options{"provider options"};
   std::function<void(fake_context&)> install;  // adds the provider's routes
+  // Optional: runs on the executor when the fake stops, before its sandboxes end (e.g.
+  // to shut down a server of the provider's own that runs on other threads).
+  std::function<void()> stop;
 };
 
 /// Parses the command line, starts the server and serves until a signal arrives.
