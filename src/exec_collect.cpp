@@ -1,13 +1,17 @@
 #include "exec_collect.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace sbx::detail {
 
-awaitable<ExecResult> exec_collect(SandboxSession& session, ExecRequest request) {
+awaitable<ExecResult> exec_collect(SandboxSession& session, ExecRequest request, std::size_t max_output_bytes) {
   ExecResult result;
-  request.on_output = [&result](output_stream which, std::string_view chunk) {
-    (which == output_stream::std_out ? result.std_out : result.std_err).append(chunk);
+  request.on_output = [&result, max_output_bytes](output_stream which, std::string_view chunk) {
+    auto& collected = which == output_stream::std_out ? result.std_out : result.std_err;
+    const auto room = max_output_bytes - std::min(max_output_bytes, collected.size());
+    if (chunk.size() > room) result.output_truncated = true;
+    collected.append(chunk.substr(0, room));
   };
   const auto started = std::chrono::steady_clock::now();
   const auto status = co_await session.exec(std::move(request));

@@ -6,9 +6,11 @@
 
 namespace sbx::detail {
 
-/// Runs `request` (its on_output is replaced) and returns the collected result.
+/// Runs `request` (its on_output is replaced) and returns the collected result, each
+/// stream keeping its first `max_output_bytes` (output_truncated set when more came).
 /// Errors and cancellation as SandboxSession::exec.
-awaitable<ExecResult> exec_collect(SandboxSession& session, ExecRequest request);
+awaitable<ExecResult> exec_collect(SandboxSession& session, ExecRequest request,
+                                   std::size_t max_output_bytes = default_max_output_bytes);
 
 /// Runs `argv` in the session's workdir and collects the result.
 awaitable<ExecResult> exec_collect(SandboxSession& session, std::vector<std::string> argv);

@@ -37,6 +37,10 @@ void validate(const ResolvedOptions& o, const std::string& backend) {
     bad_option(backend, "timeout_secs must be positive", "timeout_secs", std::to_string(o.timeout_secs));
   if (o.gpu && *o.gpu < 0)
     bad_option(backend, "gpu must not be negative", "gpu", std::to_string(*o.gpu));
+  for (const auto& [key, value] : {std::pair{"image", &o.image}, std::pair{"template_name", &o.template_name},
+                                    std::pair{"snapshot_id", &o.snapshot_id}, std::pair{"app_name", &o.app_name},
+                                    std::pair{"workdir", &o.workdir}})
+    if (*value && (*value)->empty()) bad_option(backend, std::string(key) + " must not be empty when set", key, "");
   for (const auto& [name, value] : o.env_vars)
     if (!is_env_name(name)) bad_option(backend, "invalid environment variable name", "env_var", name);
   for (const auto& [key, value] : o.labels)

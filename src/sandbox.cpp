@@ -118,8 +118,9 @@ awaitable<ExecResult> Sandbox::exec(std::string command, ExecOptions options) {
 
 awaitable<ExecResult> Sandbox::exec(argv command, ExecOptions options) {
   const auto s = checked(state_);
+  const auto max_output = options.max_output_bytes;
   auto request = make_request(*s, std::move(command.args), std::move(options));
-  co_return co_await guarded(s->backend, "exec", detail::exec_collect(*s->session, std::move(request)));
+  co_return co_await guarded(s->backend, "exec", detail::exec_collect(*s->session, std::move(request), max_output));
 }
 
 awaitable<ExecResult> Sandbox::exec_stream(std::string command, output_handler on_output,
@@ -146,9 +147,10 @@ awaitable<ExecResult> Sandbox::run_code(std::string code, std::string language,
   const auto program = s->session->scratch_dir() + "/sbx-code-" + detail::random_hex(16) +
                        runner.extension;
   co_await guarded(s->backend, "run_code", s->session->write_file(program, std::move(code)));
+  const auto max_output = options.max_output_bytes;
   auto request = make_request(*s, run_code_command(runner, program), std::move(options));
   auto result = co_await guarded(s->backend, "run_code",
-                                 detail::exec_collect(*s->session, std::move(request)));
+                                 detail::exec_collect(*s->session, std::move(request), max_output));
   if (result.exit_code == 127 && result.std_err.starts_with(detail::missing_interpreter_marker)) {
     auto line = result.std_err.substr(0, result.std_err.find('\n'));
     throw SandboxExecutionError(

@@ -17,7 +17,18 @@
 namespace sbx {
 
 /// One backend's driver with its connections and limits, shared by every sandbox it
-/// creates. Copies share the same driver. Use it from the executor it was made on.
+/// creates. Copies share the same driver.
+///
+/// Threads: a Client, its copies and its sandboxes are not synchronised; use them only
+/// from the executor the client was made on, which must be single-threaded: an
+/// io_context run by one thread, or a strand. Two supported ways to use N threads:
+///  - one io_context (and its own clients) per thread; clients share no mutable
+///    state (process-wide registries, presets, logging and owner labels are locked);
+///  - one io_context run by N threads, each client made on its own strand
+///    (`Client(asio::make_strand(context), "e2b")`, or Client::connect called from a
+///    coroutine spawned on that strand) and every coroutine using it or its sandboxes
+///    co_spawned on that same strand. Clients on different strands run in parallel.
+/// See docs/reliability.md ("Threads") and tests/threads/.
 class Client {
  public:
   /// Validates `backend` (SandboxConfigurationError listing the valid names), builds

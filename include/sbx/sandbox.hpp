@@ -48,8 +48,10 @@ class Sandbox {
   /// False once destroy() was called.
   bool is_alive() const;
 
-  /// Runs `command` with /bin/sh -c. Returns the exact output bytes and exit code; a
-  /// non-zero exit is a result. On timeout (options, else the client's exec_timeout)
+  /// Runs `command` with /bin/sh -c. Returns the exact output bytes (each stream up to
+  /// options.max_output_bytes, 256 MiB by default: beyond it output_truncated is set and
+  /// the rest is discarded while the command runs on) and exit code; a non-zero exit is
+  /// a result. On timeout (options, else the client's exec_timeout)
   /// the whole process tree is killed and the partial output returned with
   /// timed_out=true, exit_code=124. Errors: SandboxExecutionError if the command could
   /// not be started or the provider failed.

@@ -27,6 +27,7 @@ struct ExecResult {
   int exit_code = 0;
   bool timed_out = false;  // the exec timeout fired; exit_code is then 124
   std::chrono::nanoseconds duration{};
+  bool output_truncated = false;  // a stream passed ExecOptions::max_output_bytes
 };
 
 /// One entry of list_files: a full path inside the sandbox.
@@ -71,12 +72,19 @@ enum class output_stream { std_out, std_err };
 /// per stream; the view is valid only during the call.
 using output_handler = std::function<void(output_stream, std::string_view chunk)>;
 
+/// The default bound on the collected output of one stream of one command (256 MiB).
+inline constexpr std::size_t default_max_output_bytes = std::size_t{256} << 20;
+
 /// Per-call options of exec, exec_stream and run_code.
 struct ExecOptions {
   env_map env;                                       // overlays the sandbox env
   std::optional<std::string> cwd;                    // relative: against the workdir
   std::optional<std::chrono::milliseconds> timeout;  // unset: the client's exec_timeout
   std::optional<std::string> stdin_data;             // bytes fed to stdin, then EOF
+  // Collected output kept per stream (exec, run_code, exec_as): the first bytes up to
+  // this bound are kept, the rest is read and discarded (the command runs on
+  // undisturbed) and ExecResult::output_truncated is set. exec_stream is not bounded.
+  std::size_t max_output_bytes = default_max_output_bytes;
 };
 
 }  // namespace sbx
