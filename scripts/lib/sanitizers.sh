@@ -3,7 +3,7 @@
 # runs (sourced after deps.sh and build.sh; docs/reliability.md describes both).
 #
 #   sbx_asan_build DIR            configure and build the test suite with SBX_SANITIZE=ON
-#   sbx_sanitizer_env             export ASAN_OPTIONS/UBSAN_OPTIONS/LSAN_OPTIONS for a run
+#   sbx_sanitizer_env             export ASAN_OPTIONS and UBSAN_OPTIONS for a run
 #   sbx_fuzz_build DIR            configure DIR with clang-14 and SBX_FUZZ=ON, build the targets
 #   sbx_fuzz_all DIR SECONDS      run every fuzz/*_fuzz.cpp target for SECONDS on its corpus;
 #                                 returns non-zero when any target finds a crash
@@ -26,7 +26,6 @@ sbx_sanitizer_env() {
   # A report stops the process (a test then fails); leaks are reported at exit.
   export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_odr_violation=2:check_initialization_order=1:strict_init_order=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-  export LSAN_OPTIONS=suppressions=$SBX_REPO/tests/sanitizers/lsan.supp:print_suppressions=0
 }
 
 sbx_fuzz_build() {
