@@ -145,8 +145,11 @@ awaitable<std::unique_ptr<SandboxSession>> modal_driver::create(const ResolvedOp
   const auto& api = context->api;
   sandbox_inputs inputs;
   inputs.app_id = co_await api.app_id(options.app_name.value_or(context->settings.app_name));
-  inputs.image_id = options.snapshot_id ? *options.snapshot_id
-                                        : co_await api.registry_image(inputs.app_id, options.image.value_or(context->settings.image));
+  if (options.snapshot_id) {
+    inputs.image_id = *options.snapshot_id;
+  } else {
+    inputs.image_id = co_await api.registry_image(inputs.app_id, options.image.value_or(context->settings.image));
+  }
   if (!options.env_vars.empty()) inputs.secret_ids.push_back(co_await api.env_secret(inputs.app_id, options.env_vars));
   inputs.workdir = context->settings.workdir;
   const std::string nonce = detail::random_hex(16);
