@@ -62,10 +62,10 @@ def flow(url):
         check(result.stdout == "/tmp\nhi there", "run: working_dir and env")
 
         sandbox.write_file("/tmp/notes/hello.txt", b"text content")
-        check(sandbox.read_file("/tmp/notes/hello.txt") == b"text content", "write_file then read_file (text)")
+        check(sandbox.read_file("/tmp/notes/hello.txt").value == b"text content", "write_file then read_file (text)")
         every_byte = bytes(range(256)) * 4
         sandbox.write_file("/tmp/notes/bin.dat", every_byte)
-        check(bytes(sandbox.read_file("/tmp/notes/bin.dat")) == every_byte, "files: all 256 byte values round-trip")
+        check(sandbox.read_file("/tmp/notes/bin.dat").value == every_byte, "files: all 256 byte values round-trip")
         check(sandbox.run("cat", ["/tmp/notes/hello.txt"]).stdout == "text content",
               "a file written through the API is seen by commands")
 

@@ -46,7 +46,6 @@ json::object info_json(const exchange& ex, const fake_sandbox& sandbox) {
   const bool running = attribute(sandbox, "status") == "running";
   return {
       {"id", sandbox.id()},
-      {"sandbox_id", sandbox.id()},
       {"namespace", attribute(sandbox, "namespace")},
       {"status", attribute(sandbox, "status")},
       {"image", optional(attribute(sandbox, "image"))},
@@ -210,7 +209,7 @@ awaitable<void> remove(state_ptr state, exchange& ex) {
 }
 
 json::object snapshot_json(const fake_snapshot& s, const std::string& ns) {
-  return {{"id", s.id},           {"snapshot_id", s.id},   {"namespace", ns},
+  return {{"id", s.id},           {"namespace", ns},
           {"sandbox_id", s.sandbox_id}, {"status", s.status}, {"snapshot_type", s.type},
           {"created_at", s.created_at}, {"size_bytes", 0}};
 }
