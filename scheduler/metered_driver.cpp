@@ -60,7 +60,7 @@ class metered_session final : public SandboxSession {
   void release() {
     if (released_) return;
     released_ = true;
-    listener_->released(meter_);
+    listener_->released(meter_, inner_->id());
   }
 
   std::unique_ptr<SandboxSession> inner_;

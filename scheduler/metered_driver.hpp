@@ -21,7 +21,7 @@ class usage_listener {
   virtual void destroyed(CostMeter::entry_id meter) = 0;
   /// The sandbox no longer counts against the candidate's limits: destroy() ended
   /// (either way) or the session was dropped. Called exactly once.
-  virtual void released(CostMeter::entry_id meter) = 0;
+  virtual void released(CostMeter::entry_id meter, const std::string& sandbox_id) = 0;
 };
 
 /// Forwards every call to `inner`; sessions it creates are wrapped so that the

@@ -116,7 +116,7 @@ awaitable<Sandbox> Router::create(CreateOptions options, PlacementRequirements r
     timing.resume();
 
     if (sandbox) {
-      s->finish(g, outcome::succeeded, s->now() - started);
+      s->finish(g, outcome::succeeded, s->now() - started, std::nullopt, sandbox->id());
       timing.pause();
       co_return std::move(*sandbox);
     }
@@ -168,7 +168,7 @@ std::vector<CandidateHealth> Router::health() const {
                    .window_failures = c.breaker.window_failures(),
                    .window_size = c.breaker.window_size(),
                    .latency = c.facts().latency,
-                   .running = c.live + c.in_flight,
+                   .running = c.occupied(),
                    .creates_in_flight = c.in_flight,
                    .creates_succeeded = c.succeeded,
                    .creates_failed = c.failed,

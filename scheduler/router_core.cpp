@@ -32,7 +32,7 @@ class candidate_listener final : public usage_listener {
         lifetime_backstop_(lifetime_backstop) {}
 
   CostMeter::entry_id created(const SandboxSession& session, const ResolvedOptions& options) override {
-    if (const auto core = core_.lock()) core->sandbox_started(index_);
+    if (const auto core = core_.lock()) core->sandbox_started(index_, session.id());
     std::optional<std::chrono::seconds> lifetime;
     if (lifetime_backstop_) lifetime = std::chrono::seconds(options.timeout_secs);
     return meter_->open({.candidate = candidate_,
@@ -44,8 +44,8 @@ class candidate_listener final : public usage_listener {
   }
   void exec_started(CostMeter::entry_id meter) override { meter_->record_exec(meter); }
   void destroyed(CostMeter::entry_id meter) override { meter_->close(meter); }
-  void released(CostMeter::entry_id) override {
-    if (const auto core = core_.lock()) core->sandbox_released(index_);
+  void released(CostMeter::entry_id, const std::string& sandbox_id) override {
+    if (const auto core = core_.lock()) core->sandbox_released(index_, sandbox_id);
   }
 
  private:
@@ -61,7 +61,7 @@ class candidate_listener final : public usage_listener {
 }  // namespace
 
 bool candidate_runtime::has_room() const {
-  return (config.max_running == 0 || live + in_flight < config.max_running) &&
+  return (config.max_running == 0 || occupied() < config.max_running) &&
          (config.max_creates_in_flight == 0 || in_flight < config.max_creates_in_flight);
 }
 
@@ -161,8 +161,9 @@ awaitable<verdict> router_core::wait_in_queue(const placement& p, grant& out) {
 }
 
 void router_core::finish(const grant& g, outcome result, std::optional<std::chrono::nanoseconds> latency,
-                         std::optional<std::string> error) {
+                         std::optional<std::string> error, const std::string& sandbox_id) {
   auto& c = candidates[g.index];
+  c.creating.erase(sandbox_id);
   --c.in_flight;
   --in_flight_;
   reserved_usd_ = in_flight_ == 0 ? 0.0 : reserved_usd_ - g.reserved_usd;
@@ -191,10 +192,14 @@ void router_core::finish(const grant& g, outcome result, std::optional<std::chro
   dispatch(tripped);
 }
 
-void router_core::sandbox_started(std::size_t index) { ++candidates[index].live; }
+void router_core::sandbox_started(std::size_t index, const std::string& id) {
+  ++candidates[index].live;
+  candidates[index].creating.insert(id);
+}
 
-void router_core::sandbox_released(std::size_t index) {
+void router_core::sandbox_released(std::size_t index, const std::string& id) {
   --candidates[index].live;
+  candidates[index].creating.erase(id);
   dispatch();
 }
 

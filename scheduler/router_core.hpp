@@ -14,6 +14,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,15 @@ struct candidate_runtime {
   std::optional<double> latency_ns;  // create-latency EWMA
   std::size_t live = 0;              // sandboxes created and not yet released
   std::size_t in_flight = 0;         // creates running
+  // Sandboxes the provider made whose create is still running (setup steps): counted
+  // in both `live` and `in_flight` until the create finishes or the sandbox is released.
+  std::unordered_set<std::string> creating;
   std::uint64_t succeeded = 0;
   std::uint64_t failed = 0;
   std::optional<std::string> last_error;
 
+  /// Sandboxes alive or being created, each counted once.
+  std::size_t occupied() const { return live + in_flight - creating.size(); }
   /// True when one more create stays within max_running and max_creates_in_flight.
   bool has_room() const;
   candidate_facts facts() const;
@@ -73,12 +79,14 @@ class router_core {
   /// request leaves the queue (operation_aborted).
   awaitable<verdict> wait_in_queue(const placement& p, grant& out);
   /// Releases a grant's slot and reservation, tells the breaker, wakes waiters.
+  /// `sandbox_id`: the sandbox a succeeded create returned.
   void finish(const grant& g, outcome result, std::optional<std::chrono::nanoseconds> latency = std::nullopt,
-              std::optional<std::string> error = std::nullopt);
+              std::optional<std::string> error = std::nullopt, const std::string& sandbox_id = {});
 
-  /// A candidate's metered driver created a sandbox / released one (destroyed or dropped).
-  void sandbox_started(std::size_t index);
-  void sandbox_released(std::size_t index);
+  /// A candidate's metered driver created sandbox `id` (its create still runs) /
+  /// released it (destroyed or dropped).
+  void sandbox_started(std::size_t index, const std::string& id);
+  void sandbox_released(std::size_t index, const std::string& id);
 
   std::chrono::system_clock::time_point now() const;
   /// The smallest bill of `profile` on candidate `index`.

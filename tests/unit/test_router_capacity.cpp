@@ -27,11 +27,14 @@ struct pending_create {
   bool done = false;
 };
 
-std::shared_ptr<pending_create> spawn_create(router_fixture& f, asio::cancellation_slot slot = {}) {
+std::shared_ptr<pending_create> spawn_create(router_fixture& f, asio::cancellation_slot slot = {},
+                                             sbx::CreateOptions options = {}) {
   auto pending = std::make_shared<pending_create>();
   asio::co_spawn(
       f.context,
-      [&f, pending]() -> asio::awaitable<void> { pending->sandbox.emplace(co_await f.router->create()); },
+      [&f, pending, options = std::move(options)]() mutable -> asio::awaitable<void> {
+        pending->sandbox.emplace(co_await f.router->create(std::move(options)));
+      },
       asio::bind_cancellation_slot(slot, [pending](std::exception_ptr e) {
         pending->error = e;
         pending->done = true;
@@ -56,6 +59,26 @@ TEST_CASE("router: a candidate at max_running spills to the next; nothing exceed
   // A slot on A frees up: the next create takes it.
   f.run(held[0].destroy());
   CHECK(f.create().backend_name() == f.a->name);
+  f.settle();
+}
+
+TEST_CASE("router: a sandbox still in its create's setup steps counts once against max_running",
+          "[router][capacity]") {
+  router_fixture f("setup");
+  f.options.backends[0].max_running = 2;
+  f.a->write_latency = 2ms;  // the create's `files` step keeps it in flight after the provider made it
+  f.start();
+  sbx::CreateOptions with_files;
+  with_files.files.emplace_back("/data/input.txt", "x");
+  auto first = spawn_create(f, {}, with_files);
+  auto second = spawn_create(f, {}, with_files);
+  f.context.restart();
+  while (!first->done || !second->done) f.context.run_one();
+  REQUIRE_FALSE(first->error);
+  REQUIRE_FALSE(second->error);
+  CHECK(first->sandbox->backend_name() == f.a->name);
+  CHECK(second->sandbox->backend_name() == f.a->name);
+  CHECK(f.health_of("A").running == 2);
   f.settle();
 }
 

@@ -44,6 +44,7 @@ struct scripted_backend {
                                     {.backend = "scripted", .op = "create", .context = {{"status", "503"}}});
   };
   std::chrono::microseconds create_latency{0};  // real time each create takes
+  std::chrono::microseconds write_latency{0};   // real time each write_file takes (setup steps)
   std::function<void()> on_create;              // runs at the start of every create
 
   std::size_t create_attempts = 0;
@@ -77,7 +78,12 @@ class scripted_session final : public sbx::SandboxSession {
     throw sbx::SandboxNotFoundError("no such file", {.context = {{"path", path}}});
     co_return std::string();
   }
-  sbx::awaitable<void> write_file(std::string, std::string) override { co_return; }
+  sbx::awaitable<void> write_file(std::string, std::string) override {
+    if (backend_->write_latency.count() > 0) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, backend_->write_latency);
+      co_await timer.async_wait(boost::asio::use_awaitable);
+    }
+  }
   boost::json::object session_data() const override { return {{"id", id_}}; }
   sbx::awaitable<void> destroy() override {
     if (!destroyed_) {
