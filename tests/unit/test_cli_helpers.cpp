@@ -57,7 +57,7 @@ TEST_CASE("{i} in command words becomes the sandbox index", "[cli]") {
   CHECK(with_index({"echo", "{j}"}, 1) == std::vector<std::string>{"echo", "{j}"});
 }
 
-TEST_CASE("--env takes NAME=VALUE or copies a bare NAME from this environment", "[cli]") {
+TEST_CASE("cli: --env takes NAME=VALUE or copies a bare NAME from this environment", "[cli]") {
   using sbx::cli::parse_env_assignment;
   CHECK(parse_env_assignment("A=b=c") == std::pair<std::string, std::string>{"A", "b=c"});
   CHECK(parse_env_assignment("EMPTY=") == std::pair<std::string, std::string>{"EMPTY", ""});
