@@ -67,8 +67,17 @@ std::string read_available(stream_descriptor& pipe, std::span<char> buffer) {
 std::vector<std::string> bwrap_command(const runner_options& runner, const sandbox_paths& paths,
                                        bool network, const std::string& cwd,
                                        const std::vector<std::string>& argv) {
-  std::vector<std::string> out{runner.bwrap.string(), "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev"};
+  std::vector<std::string> out{runner.bwrap.string(), "--ro-bind", "/", "/"};
+  const bool private_root = !paths.mounts().empty() && paths.mounts().back().sandbox_path == "/";
+  if (private_root) {
+    // A writable root of the sandbox's own, with the listed host directories over it.
+    out = {runner.bwrap.string(), "--bind", paths.mounts().back().host_path.string(), "/"};
+    for (const auto& dir : paths.host_dirs())
+      if (std::filesystem::exists(dir)) out.insert(out.end(), {"--ro-bind", dir, dir});
+  }
+  out.insert(out.end(), {"--dev-bind", "/dev", "/dev"});
   for (auto it = paths.mounts().rbegin(); it != paths.mounts().rend(); ++it) {
+    if (it->sandbox_path == "/") continue;
     // A tmpfs over the mount's parent hides the host's own entries there (e.g. /home).
     const auto parent = it->sandbox_path.substr(0, it->sandbox_path.rfind('/'));
     if (!parent.empty() && parent != "/") out.insert(out.end(), {"--tmpfs", parent});

@@ -15,8 +15,8 @@ bool under(std::string_view path, std::string_view prefix) {
 
 }  // namespace
 
-sandbox_paths::sandbox_paths(std::vector<mount> mounts, std::string home)
-    : mounts_(std::move(mounts)), home_(std::move(home)) {
+sandbox_paths::sandbox_paths(std::vector<mount> mounts, std::string home, std::vector<std::string> host_dirs)
+    : mounts_(std::move(mounts)), home_(std::move(home)), host_dirs_(std::move(host_dirs)) {
   std::sort(mounts_.begin(), mounts_.end(),
             [](const mount& a, const mount& b) { return a.sandbox_path.size() > b.sandbox_path.size(); });
 }
@@ -28,9 +28,17 @@ std::string sandbox_paths::resolve(std::string_view path) const {
 }
 
 const mount* sandbox_paths::find(std::string_view path) const {
+  const mount* found = nullptr;
   for (const auto& m : mounts_)
-    if (under(path, m.sandbox_path)) return &m;
-  return nullptr;
+    if (under(path, m.sandbox_path)) {
+      found = &m;
+      break;
+    }
+  // A host directory shows through a private "/" only: deeper mounts still win.
+  if (found && found->sandbox_path == "/")
+    for (const auto& dir : host_dirs_)
+      if (under(path, dir)) return nullptr;
+  return found;
 }
 
 std::optional<std::filesystem::path> sandbox_paths::writable(std::string_view path) const {

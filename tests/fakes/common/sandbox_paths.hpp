@@ -22,8 +22,9 @@ struct mount {
 class sandbox_paths {
  public:
   /// `mounts` are searched longest prefix first; `home` is where relative paths and
-  /// "~" start (it must be one of the mounts).
-  sandbox_paths(std::vector<mount> mounts, std::string home);
+  /// "~" start (it must be one of the mounts). `host_dirs` are host directories seen
+  /// read-only through a private "/" mount (see sandbox_layout::host_dirs).
+  sandbox_paths(std::vector<mount> mounts, std::string home, std::vector<std::string> host_dirs = {});
 
   /// `path` made absolute against the home ("~" and "~/x" expand to it) and
   /// normalised lexically.
@@ -40,6 +41,7 @@ class sandbox_paths {
   std::string to_sandbox(const std::filesystem::path& host) const;
 
   const std::vector<mount>& mounts() const noexcept { return mounts_; }
+  const std::vector<std::string>& host_dirs() const noexcept { return host_dirs_; }
   const std::string& home() const noexcept { return home_; }
 
  private:
@@ -47,6 +49,7 @@ class sandbox_paths {
 
   std::vector<mount> mounts_;
   std::string home_;
+  std::vector<std::string> host_dirs_;
 };
 
 }  // namespace sbx_fake

@@ -14,7 +14,7 @@ std::string host_name_of(std::string_view sandbox_path) {
   std::string out(sandbox_path.substr(1));
   for (auto& c : out)
     if (c == '/') c = '_';
-  return out.empty() ? "root" : out;
+  return out.empty() ? ".rootfs" : out;
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ std::shared_ptr<fake_sandbox> sandbox_registry::create(sandbox_settings settings
     fs::create_directories(mounts.back().host_path);
   }
   const auto lifetime = settings.lifetime;
-  auto sandbox = std::make_shared<fake_sandbox>(executor_, id, dir, sandbox_paths(std::move(mounts), layout_.home),
+  auto sandbox = std::make_shared<fake_sandbox>(executor_, id, dir, sandbox_paths(std::move(mounts), layout_.home, layout_.host_dirs),
                                                 std::move(settings));
   sandboxes_.emplace(id, sandbox);
   ++created_;

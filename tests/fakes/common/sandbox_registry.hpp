@@ -26,6 +26,9 @@ namespace sbx_fake {
 struct sandbox_layout {
   std::string home = "/home/user";
   std::vector<std::string> private_dirs{"/home/user", "/tmp"};
+  // With "/" among private_dirs (a container-like writable root), the host directories
+  // that stay visible over it, read-only (those missing on the host are skipped).
+  std::vector<std::string> host_dirs;
 };
 
 /// What a sandbox was created with.

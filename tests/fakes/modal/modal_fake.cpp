@@ -52,7 +52,14 @@ boost::json::object grpc_info(const modal_state& state) {
 }  // namespace
 
 fake_definition modal_definition() {
-  fake_definition definition{.name = "modal", .layout = {.home = "/root", .private_dirs = {"/root", "/tmp"}}};
+  // Like a container: a writable root of its own (plus private /root and /tmp), the
+  // host's system directories read-only over it.
+  fake_definition definition{
+      .name = "modal",
+      .layout = {.home = "/root",
+                 .private_dirs = {"/", "/root", "/tmp"},
+                 .host_dirs = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt",
+                               "/var", "/proc", "/sys", "/run", "/srv", "/home"}}};
   definition.options.add_options()
       ("token-id", po::value<std::string>()->default_value(""), "the only x-modal-token-id accepted (default: any)")
       ("token-secret", po::value<std::string>()->default_value(""),

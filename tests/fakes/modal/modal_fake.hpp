@@ -9,7 +9,8 @@
 
 namespace sbx_fake::modal {
 
-/// The `modal` fake: sandboxes under /root and /tmp, provider options --token-id and
+/// The `modal` fake: sandboxes with a writable root (system directories read-only from
+/// the host), home /root; provider options --token-id and
 /// --token-secret (the only credentials accepted; default: any non-empty ones).
 fake_definition modal_definition();
 
