@@ -79,6 +79,7 @@ creation_plan resolve_options(const CreateOptions& requested, const std::string&
   o.gpu = requested.gpu;
   o.gpu_type = requested.gpu_type;
   o.create_timeout = requested.create_timeout.value_or(client.create_timeout);
+  o.labels = requested.labels;
   validate(o, backend);
 
   if (!o.allow_internet && !caps.network_control) refuse(backend, "allow_internet=false");
@@ -90,7 +91,6 @@ creation_plan resolve_options(const CreateOptions& requested, const std::string&
   note_ignored(backend, caps.images, requested.image.has_value(), "image");
   note_ignored(backend, caps.templates, requested.template_name.has_value(), "template_name");
 
-  o.labels = requested.labels;
   for (auto& [key, value] : owner_labels(std::chrono::seconds(o.timeout_secs))) o.labels[key] = value;
 
   if (plan.preset) {

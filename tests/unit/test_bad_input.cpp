@@ -160,8 +160,9 @@ TEST_CASE("bad input: non-UTF-8 file names and output bytes survive", "[bad_inpu
   sbx::blocking::Client client("local");
   auto sandbox = client.create();
   const std::string name = "bad-\xff\xfe-\xc3(.txt";
-  sandbox.write_file(name, "content \xff\x00\x80 end");
-  CHECK(sandbox.read_file(name) == std::string("content \xff\x00\x80 end", 16));
+  const std::string content("content \xff\x00\x80 end", 16);
+  sandbox.write_file(name, content);
+  CHECK(sandbox.read_file(name) == content);
   bool listed = false;
   for (const auto& entry : sandbox.list_files("."))
     listed = listed || entry.path == sandbox.async().workdir() + "/" + name;
