@@ -116,6 +116,15 @@ TEST_CASE("bad input: malformed create options are refused before anything is cr
   }
 }
 
+TEST_CASE("bad input: an unknown backend name is refused with the valid names", "[bad_input]") {
+  try {
+    sbx::blocking::Client client("no-such-backend");
+    FAIL("a client was made for an unknown backend");
+  } catch (const sbx::SandboxConfigurationError& e) {
+    CHECK(std::string(e.what()).find("local") != std::string::npos);
+  }
+}
+
 TEST_CASE("bad input: malformed exec requests are refused, the sandbox stays usable", "[bad_input][local]") {
   sbx::blocking::Client client("local");
   auto sandbox = client.create();
