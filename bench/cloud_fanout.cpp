@@ -9,10 +9,13 @@
 // ratio = wall / max(floor, capacity time). Targets (reported, never asserted): ratio <= 2,
 // peak RSS < 400 MB, no failed sandbox.
 //
-//   bench_cloud_fanout [-n 10000] [--latency-ms 50] [--provider e2b] [--connections 512]
+//   bench_cloud_fanout [-n 10000] [--latency-ms 50] [--provider e2b|daytona|tensorlake|modal]
+//                      [--connections 512]
+//
+// Only e2b has a raw-client baseline; for the others the ratio is against the floor.
 //
 // Prints human-readable lines, then one JSON line ({"bench":"cloud_fanout",...}).
-#include "cloud/e2b_protocol.hpp"
+#include "cloud/provider_profiles.hpp"
 #include "cloud/raw_chain.hpp"
 #include "fakes/common/fake_launcher.hpp"
 #include "fakes/common/fake_programs.hpp"
@@ -57,22 +60,8 @@ struct settings {
   int latency_ms = 50;
   std::string provider = "e2b";
   std::size_t connections = 512;
+  bool echo = true;  // the fake answers execs without running them
 };
-
-// A provider this benchmark knows: its driver options and raw requests.
-struct provider_profile {
-  std::vector<std::string> fake_args;
-  json::object (*driver_options)(const std::string& url);
-  sbx_bench::raw_protocol raw;
-};
-
-provider_profile profile_for(const settings& s) {
-  if (s.provider == "e2b")
-    return {{"--api-key", sbx_bench::e2b_bench_key},
-            sbx_bench::e2b_driver_options,
-            sbx_bench::e2b_raw_protocol(command, file_path, file_content)};
-  throw std::invalid_argument("unknown provider '" + s.provider + "' (known: e2b)");
-}
 
 // What the library run measured.
 struct library_result {
@@ -167,12 +156,16 @@ settings parse(int argc, char** argv) {
   po::options_description desc("bench_cloud_fanout options");
   desc.add_options()("help,h", "this help")("count,n", po::value(&s.count)->default_value(s.count), "sandboxes")(
       "latency-ms", po::value(&s.latency_ms)->default_value(s.latency_ms), "latency the fake adds to every request")(
-      "provider", po::value(&s.provider)->default_value(s.provider), "provider whose fake is used (e2b)")(
+      "provider", po::value(&s.provider)->default_value(s.provider),
+      "provider whose fake is used: e2b, daytona, tensorlake, modal")(
       "connections", po::value(&s.connections)->default_value(s.connections),
-      "keep-alive connections to the fake, for the library's pool and the raw client alike");
+      "keep-alive connections to the fake, for the library's pool and the raw client alike")(
+      "no-echo", "the fake runs commands for real (tensorlake needs it: its exact-output wrapper "
+                 "must run in the sandbox)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
   po::notify(vm);
+  s.echo = vm.count("no-echo") == 0;
   if (vm.count("help")) {
     std::cout << desc << "\n";
     std::exit(0);
@@ -185,12 +178,14 @@ settings parse(int argc, char** argv) {
 int main(int argc, char** argv) try {
   const auto s = parse(argc, argv);
   fanout::raise_fd_limit();
-  auto profile = profile_for(s);
+  const auto profile = sbx_bench::profile_for(s.provider, {command, file_path, file_content});
   auto fake_args = profile.fake_args;
-  fake_args.insert(fake_args.end(), {"--echo", "--latency-ms", std::to_string(s.latency_ms)});
+  fake_args.insert(fake_args.end(), {"--latency-ms", std::to_string(s.latency_ms)});
+  if (s.echo) fake_args.emplace_back("--echo");
   sbx_fake::fake_launcher fake(sbx_fake::fake_program(s.provider), fake_args);
 
-  const auto raw = sbx_bench::run_raw_chains("127.0.0.1", port_of(fake.url()), profile.raw, s.count, s.connections);
+  std::optional<sbx_bench::raw_result> raw;
+  if (profile.raw) raw = sbx_bench::run_raw_chains("127.0.0.1", port_of(fake.url()), *profile.raw, s.count, s.connections);
   const auto after_raw = fake.stats().at("requests").to_number<std::uint64_t>();
 
   const auto rss_before = fanout::current_rss_bytes();
@@ -201,7 +196,7 @@ int main(int argc, char** argv) try {
 
   const double per_sandbox = s.count ? static_cast<double>(lib_requests) / static_cast<double>(s.count) : 0;
   const double floor_s = per_sandbox * s.latency_ms / 1000.0;
-  const double capacity_s = fanout::to_seconds(raw.wall);
+  const double capacity_s = raw ? fanout::to_seconds(raw->wall) : 0.0;
   const double wall_s = fanout::to_seconds(lib.wall);
   const double ratio = wall_s / std::max(floor_s, capacity_s);
   const double peak_mb = static_cast<double>(peak_rss) / 1e6;
@@ -210,7 +205,8 @@ int main(int argc, char** argv) try {
 
   using fanout::fixed;
   std::cout << "bench_cloud_fanout: " << s.count << " " << s.provider << " sandboxes (create, exec, write, read, destroy) "
-            << "against sbx-fake-" << s.provider << " --echo --latency-ms " << s.latency_ms << ", one thread, "
+            << "against sbx-fake-" << s.provider << (s.echo ? " --echo" : "") << " --latency-ms " << s.latency_ms
+            << ", one thread, "
             << s.connections << " connections\n";
   std::cout << "  library: wall " << fixed(wall_s, 2) << " s, " << lib_requests << " requests ("
             << fixed(per_sandbox, 2) << " per sandbox), " << fixed(lib_requests / wall_s, 0) << " requests/s, "
@@ -221,8 +217,11 @@ int main(int argc, char** argv) try {
     std::cout << "    " << fanout::pad_left(phase, 8) << ": p50 " << fixed(fanout::to_ms(st.p50), 1) << " ms, p95 "
               << fixed(fanout::to_ms(st.p95), 1) << " ms, max " << fixed(fanout::to_ms(st.max), 1) << " ms\n";
   }
-  std::cout << "  raw Beast client: wall " << fixed(capacity_s, 2) << " s, " << raw.requests << " requests, "
-            << fixed(raw.requests / capacity_s, 0) << " requests/s, " << raw.failed_sandboxes << " failed\n";
+  if (raw)
+    std::cout << "  raw Beast client: wall " << fixed(capacity_s, 2) << " s, " << raw->requests << " requests, "
+              << fixed(raw->requests / capacity_s, 0) << " requests/s, " << raw->failed_sandboxes << " failed\n";
+  else
+    std::cout << "  raw Beast client: none written for " << s.provider << " (ratio against the floor only)\n";
   std::cout << "  latency floor: " << fixed(floor_s, 2) << " s (" << fixed(per_sandbox, 2) << " requests x "
             << s.latency_ms << " ms)\n";
   std::cout << "  ratio wall / max(floor, capacity): " << fixed(ratio, 2) << " (target <= " << fixed(ratio_target, 1)
@@ -235,6 +234,7 @@ int main(int argc, char** argv) try {
                     {"provider", s.provider},
                     {"count", s.count},
                     {"latency_ms", s.latency_ms},
+                    {"echo", s.echo},
                     {"connections", s.connections},
                     {"wall_s", wall_s},
                     {"requests", lib_requests},
@@ -242,7 +242,7 @@ int main(int argc, char** argv) try {
                     {"requests_per_s", lib_requests / wall_s},
                     {"floor_s", floor_s},
                     {"capacity_s", capacity_s},
-                    {"raw_failed", raw.failed_sandboxes},
+                    {"raw_failed", raw ? json::value(raw->failed_sandboxes) : json::value()},
                     {"ratio", ratio},
                     {"peak_rss_mb", peak_mb},
                     {"rss_per_live_kb", per_live_kb},
