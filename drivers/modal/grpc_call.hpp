@@ -21,6 +21,7 @@
 #include <grpcpp/support/status.h>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -85,8 +86,10 @@ boost::asio::awaitable<grpc::Status> run_unary(std::shared_ptr<unary_call<Reques
       asio::use_awaitable);
 }
 
-/// A server-streaming call, read one message at a time (grpc's flow control then
-/// bounds what is buffered). Destroying the reader cancels a call still running.
+/// A server-streaming call. Each read is started from grpc's own OnReadDone reaction
+/// (the first one before StartCall), so a read is always pending until the stream ends
+/// and grpc never finishes the call under a reader; messages wait in a queue until
+/// next() takes them. Destroying the reader cancels a call still running.
 template <class Request, class Response>
 class stream_reader {
  public:
@@ -98,6 +101,7 @@ class stream_reader {
     configure(state_->context);
     state_->self = state_;
     start(&state_->context, &state_->request, state_.get());
+    state_->StartRead(&state_->message);
     state_->StartCall();
   }
   ~stream_reader() {
@@ -107,23 +111,34 @@ class stream_reader {
   stream_reader(const stream_reader&) = delete;
   stream_reader& operator=(const stream_reader&) = delete;
 
-  /// The next message, or nullopt once the stream ended (then status() says how).
-  /// Cancellation: the call is cancelled and operation_aborted thrown.
-  boost::asio::awaitable<std::optional<Response>> next() {
+  /// Moves the next message into `out` and returns true, or returns false once the
+  /// stream ended (then status() says how). (An out-parameter: GCC 12 miscompiles
+  /// coroutines returning protobuf messages by value.) Cancellation: the call is
+  /// cancelled and operation_aborted thrown.
+  boost::asio::awaitable<bool> next(Response& out) {
     namespace asio = boost::asio;
     auto r = state_;
-    const bool got = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(bool)>(
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [r](auto handler) {
           connect_cancellation(r, handler);
           auto done = grpc_bridge::posting(std::move(handler));
-          {
-            std::lock_guard lock(r->mutex);
-            r->on_read = [done](bool ok) mutable { done(ok); };
+          std::unique_lock lock(r->mutex);
+          if (!r->ready.empty() || r->ended) {
+            lock.unlock();
+            done();
+            return;
           }
-          r->StartRead(&r->message);
+          r->waiter = [done]() mutable { done(); };
         },
         asio::use_awaitable);
-    if (got) co_return std::move(r->message);
+    {
+      std::lock_guard lock(r->mutex);
+      if (!r->ready.empty()) {
+        out.Swap(&r->ready.front());
+        r->ready.pop_front();
+        co_return true;
+      }
+    }
     status_ = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
         [r](auto handler) {
           connect_cancellation(r, handler);
@@ -139,21 +154,25 @@ class stream_reader {
         },
         asio::use_awaitable);
     if (r->cancelled) grpc_bridge::throw_aborted();
-    co_return std::nullopt;
+    co_return false;
   }
 
-  /// The final status (valid once next() returned nullopt).
+  /// The final status (valid once next() returned false).
   const grpc::Status& status() const noexcept { return status_; }
 
  private:
   struct reactor final : grpc::ClientReadReactor<Response> {
     void OnReadDone(bool ok) override {
-      std::function<void(bool)> handler;
+      std::function<void()> wake;
       {
         std::lock_guard lock(mutex);
-        handler = std::move(on_read);
+        if (ok) ready.push_back(std::move(message));
+        else ended = true;
+        wake = std::move(waiter);
+        waiter = nullptr;
       }
-      if (handler) handler(ok);
+      if (ok) this->StartRead(&message);  // inside the reaction: the next read
+      if (wake) wake();
     }
     void OnDone(const grpc::Status& s) override {
       std::function<void(grpc::Status)> handler;
@@ -169,9 +188,11 @@ class stream_reader {
 
     grpc::ClientContext context;
     Request request;
-    Response message;
+    Response message;  // the pending read's target (grpc threads only)
     std::mutex mutex;
-    std::function<void(bool)> on_read;
+    std::deque<Response> ready;
+    bool ended = false;
+    std::function<void()> waiter;
     std::function<void(grpc::Status)> on_done;
     bool done = false;
     grpc::Status status;

@@ -132,10 +132,11 @@ awaitable<std::string> control_api::registry_image(const std::string& app_id, co
         [stub](grpc::ClientContext* c, const auto* request, auto* reactor) {
           stub->async()->ImageJoinStreaming(c, request, reactor);
         });
-    while (auto message = co_await stream.next()) {
-      if (!message->entry_id().empty()) last_entry = message->entry_id();
-      if (message->has_result() && has_ended(message->result())) {
-        result = message->result();
+    api::ImageJoinStreamingResponse message;
+    while (co_await stream.next(message)) {
+      if (!message.entry_id().empty()) last_entry = message.entry_id();
+      if (message.has_result() && has_ended(message.result())) {
+        result = message.result();
         break;
       }
     }

@@ -63,9 +63,10 @@ asio::awaitable<void> read_output(const router_client& router, const std::string
   std::uint64_t offset = 0;
   for (int reopened = 0;; ++reopened) {
     auto stream = router.stdio_read(read_request(task_id, exec_id, offset, which));
-    while (auto message = co_await stream.next()) {
-      offset += message->data().size();
-      if (!message->data().empty()) on_output(which, message->data());
+    router::TaskExecStdioReadResponse message;
+    while (co_await stream.next(message)) {
+      offset += message.data().size();
+      if (!message.data().empty()) on_output(which, message.data());
     }
     const auto& status = stream.status();
     if (status.ok()) co_return;
