@@ -4,8 +4,10 @@
 #include "json_fields.hpp"
 #include "sbx/errors.hpp"
 #include "sbx/registry.hpp"
+#include "toml_config.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -124,6 +126,8 @@ RouterOptions RouterOptions::load(const fs::path& file) {
   if (!in) throw SandboxConfigurationError("cannot read router config", {.context = {{"path", file.string()}}});
   std::ostringstream text;
   text << in.rdbuf();
+  if (file.extension() == ".toml")
+    return parse(boost::json::serialize(scheduler::toml_to_json(text.str(), file.string())), file.parent_path());
   return parse(text.str(), file.parent_path());
 }
 

@@ -65,7 +65,9 @@ struct RouterOptions {
   ///  "journal"}. Relative paths resolve against `base_dir`. Errors:
   /// SandboxConfigurationError naming the bad key.
   static RouterOptions parse(std::string_view json, const std::filesystem::path& base_dir = {});
-  /// Reads and parses a file; relative paths in it resolve against its directory.
+  /// Reads and parses a file: TOML when its name ends in ".toml" (the same keys, e.g.
+  /// `[[backends]]` tables), else JSON. Relative paths in it resolve against its
+  /// directory. Errors: SandboxConfigurationError (unreadable file, bad syntax, bad key).
   static RouterOptions load(const std::filesystem::path& file);
 };
 

@@ -15,7 +15,7 @@
 # Packages to build libsbx, the sbx CLI and the examples.
 SBX_BUILD_DEPS=(
   g++ cmake ninja-build ccache pkg-config
-  libboost1.81-all-dev libssl-dev libarchive-dev catch2
+  libboost1.81-all-dev libssl-dev libarchive-dev catch2 libcpptoml-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
 )
 

@@ -91,6 +91,49 @@ TEST_CASE("router config: files resolve relative to the config's directory", "[r
   CHECK(options.pricing.find("local")->vcpu_per_hour_usd == 0.5);
 }
 
+TEST_CASE("router config: a .toml file has the same keys as the JSON form", "[router][config]") {
+  temp_dir dir;
+  std::ofstream(dir.path / "router.toml") << R"(budget_usd = 25
+expected_execs = 10
+journal = "costs.jsonl"
+
+[breaker]
+consecutive_failures = 3
+cooldown_ms = 1500
+
+[[backends]]
+name = "cheap"
+backend = "local"
+max_running = 4
+languages = ["python", "node"]
+price = { vcpu_per_hour_usd = 0.02 }
+labels = { tier = "free" }
+
+[[backends]]
+backend = "bwrap"
+max_cpu = 2.5
+)";
+  const auto options = sbx::RouterOptions::load(dir.path / "router.toml");
+  REQUIRE(options.backends.size() == 2);
+  CHECK(options.backends[0].name == "cheap");
+  CHECK(options.backends[0].max_running == 4);
+  CHECK(options.backends[0].languages == std::vector<std::string>{"python", "node"});
+  CHECK(options.backends[0].price->vcpu_per_hour_usd == 0.02);
+  CHECK(options.backends[0].labels.at("tier") == "free");
+  CHECK(options.backends[1].backend == "bwrap");
+  CHECK(options.backends[1].max_cpu == 2.5);
+  CHECK(options.budget_usd == 25);
+  CHECK(options.expected_execs == 10);
+  CHECK(options.breaker.consecutive_failures == 3);
+  CHECK(options.breaker.cooldown == std::chrono::milliseconds(1500));
+  CHECK(options.journal == dir.path / "costs.jsonl");
+
+  std::ofstream(dir.path / "bad.toml") << "backends = [\n";
+  CHECK_THROWS_WITH(sbx::RouterOptions::load(dir.path / "bad.toml"), Catch::Contains("not valid TOML"));
+  std::ofstream(dir.path / "unknown.toml") << "budget = 1\n[[backends]]\nbackend = \"local\"\n";
+  CHECK_THROWS_WITH(sbx::RouterOptions::load(dir.path / "unknown.toml"), Catch::Contains("unknown key 'budget'"));
+}
+
 TEST_CASE("router: candidate lists are checked when the router is built", "[router][config]") {
   boost::asio::io_context context;
   const auto ex = context.get_executor();
