@@ -16,12 +16,12 @@ SBX_FUZZ_CXX=clang++-14
 sbx_asan_build() {
   local dir=$1
   # Examples and benchmarks are not part of the suite; the CLI is (its helpers' unit tests).
-  # Debug (assertions on) at -O1 -g1: ASan's recommended level (the 50-100 MiB cases crawl
-  # at -O0 and can run into their exec timeouts); line tables are all a report's stack needs.
-  sbx_configure "$dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DSBX_SANITIZE=ON \
-    -DSBX_BUILD_TESTS=ON -DSBX_BUILD_EXAMPLES=OFF -DSBX_BUILD_BENCH=OFF
-  # Every test binary ctest knows of, or an unbuilt one shows up as a failing *_NOT_BUILT test.
-  sbx_build "$dir" sbx_unit_tests sbx_contract_tests sbx_threads_tests
+  # Debug (-O0 -g, assertions on): the cheapest to compile, and assertions check more.
+  sbx_configure "$dir" -DCMAKE_BUILD_TYPE=Debug -DSBX_SANITIZE=ON -DSBX_BUILD_TESTS=ON \
+    -DSBX_BUILD_EXAMPLES=OFF -DSBX_BUILD_BENCH=OFF
+  # The contract suite only (SBX_ASAN_TESTS in scripts/test); the other test binaries stay
+  # unbuilt and ctest lists them as *_NOT_BUILT, outside that regex.
+  sbx_build "$dir" sbx_contract_tests
 }
 
 sbx_sanitizer_env() {
