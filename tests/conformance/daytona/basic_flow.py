@@ -12,37 +12,14 @@ entries, runs a command in a session (sync and async), gets the sandbox again by
 deletes it. Exit status 0: every check passed; 77: the SDK is not installed (skipped
 unless CI=true); 1: a check failed.
 """
-import json
 import os
-import subprocess
 import sys
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import check, live_sandboxes, run  # noqa: E402
 
 API_KEY = "dtn_conformance_key"
-
-
-def start_fake(binary):
-    # --exit-with-stdin: the fake stops when this script goes away, however it ends.
-    fake = subprocess.Popen([binary, "--port", "0", "--api-key", API_KEY, "--start-delay-ms", "300",
-                             "--exit-with-stdin"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    line = fake.stdout.readline()
-    if "http://" not in line:
-        fake.kill()
-        raise SystemExit(f"the fake did not start: {line!r}")
-    return fake, line[line.index("http://"):].strip()
-
-
-def live_sandboxes(url):
-    with urllib.request.urlopen(url + "/_fake/stats") as answer:
-        return json.load(answer)["live_sandboxes"]
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        raise AssertionError(what)
 
 
 def flow(url):
@@ -117,24 +94,5 @@ def flow(url):
     check(live_sandboxes(url) == 0, "no sandbox is left on the fake")
 
 
-def main():
-    try:
-        import daytona  # noqa: F401
-    except ImportError:
-        print("the daytona SDK is not installed for " + sys.executable, flush=True)
-        return 1 if os.environ.get("CI") == "true" else 77
-    fake, url = start_fake(sys.argv[1])
-    try:
-        import importlib.metadata
-        print("daytona SDK " + importlib.metadata.version("daytona") + " against " + url, flush=True)
-        flow(url)
-        return 0
-    except AssertionError:
-        return 1
-    finally:
-        fake.terminate()
-        fake.wait(timeout=10)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("daytona", ["--api-key", API_KEY, "--start-delay-ms", "300"], flow))
