@@ -6,6 +6,7 @@
 #include "owner_labels.hpp"
 #include "sbx/sbx.hpp"
 #include "support/run.hpp"
+#include "support/secrets_check.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -17,6 +18,9 @@
 using sbx::awaitable;
 
 namespace {
+
+using sbx_test::captured_log;
+using sbx_test::what_of;
 
 const std::string api_key = "e2b_unit_secret_key_31415";
 
@@ -40,19 +44,6 @@ std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
 // Note: co_await stays out of CHECK: g++ 12 evaluates Catch's unevaluated operand in
 // coroutines, repeating the operation.
 
-// Everything the library logged, at every level.
-struct captured_log {
-  std::mutex mutex;
-  std::string text;
-  captured_log() {
-    sbx::set_log_handler([this](sbx::log_level, std::string_view line) {
-      const std::lock_guard lock(mutex);
-      text.append(line).append("\n");
-    }, sbx::log_level::debug);
-  }
-  ~captured_log() { sbx::set_log_handler({}); }
-};
-
 // (Built outside coroutines: GCC 12 mishandles initializer lists in coroutine frames.)
 std::string access_token(const sbx_fake::fake_launcher& fake, const std::string& sandbox_id) {
   const auto detail = sbx_fake::plain_request(fake.url(), "GET", "/sandboxes/" + sandbox_id, {}, {{"X-API-Key", api_key}});
@@ -66,15 +57,6 @@ sbx::CreateOptions without_template() {
 }
 
 sbx::SessionState unknown_sandbox() { return {"e2b", {{"sandbox_id", "nope"}}}; }
-
-std::string what_of(awaitable<void> operation) {
-  try {
-    sbx_test::run(std::move(operation));
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 

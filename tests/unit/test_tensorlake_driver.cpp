@@ -6,6 +6,7 @@
 #include "fakes/common/fake_programs.hpp"
 #include "sbx/sbx.hpp"
 #include "support/run.hpp"
+#include "support/secrets_check.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -17,6 +18,9 @@
 using sbx::awaitable;
 
 namespace {
+
+using sbx_test::captured_log;
+using sbx_test::what_of;
 
 const std::string api_key = "tl_unit_secret_key_27182818";
 
@@ -35,28 +39,6 @@ sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::s
 
 std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
   return fake.stats().at(key).to_number<std::uint64_t>();
-}
-
-// Everything the library logged, at every level.
-struct captured_log {
-  std::mutex mutex;
-  std::string text;
-  captured_log() {
-    sbx::set_log_handler([this](sbx::log_level, std::string_view line) {
-      const std::lock_guard lock(mutex);
-      text.append(line).append("\n");
-    }, sbx::log_level::debug);
-  }
-  ~captured_log() { sbx::set_log_handler({}); }
-};
-
-std::string what_of(awaitable<void> operation) {
-  try {
-    sbx_test::run(std::move(operation));
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 std::string every_byte(std::size_t repeat) {
