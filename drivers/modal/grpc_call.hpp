@@ -116,21 +116,8 @@ class stream_reader {
   /// coroutines returning protobuf messages by value.) Cancellation: the call is
   /// cancelled and operation_aborted thrown.
   boost::asio::awaitable<bool> next(Response& out) {
-    namespace asio = boost::asio;
     auto r = state_;
-    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-        [r](auto handler) {
-          connect_cancellation(r, handler);
-          auto done = grpc_bridge::posting(std::move(handler));
-          std::unique_lock lock(r->mutex);
-          if (!r->ready.empty() || r->ended) {
-            lock.unlock();
-            done();
-            return;
-          }
-          r->waiter = [done]() mutable { done(); };
-        },
-        asio::use_awaitable);
+    co_await message_or_end(r);
     {
       std::lock_guard lock(r->mutex);
       if (!r->ready.empty()) {
@@ -139,20 +126,7 @@ class stream_reader {
         co_return true;
       }
     }
-    status_ = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
-        [r](auto handler) {
-          connect_cancellation(r, handler);
-          auto done = grpc_bridge::posting(std::move(handler));
-          std::unique_lock lock(r->mutex);
-          if (r->done) {
-            auto status = r->status;
-            lock.unlock();
-            done(std::move(status));
-            return;
-          }
-          r->on_done = [done](grpc::Status status) mutable { done(std::move(status)); };
-        },
-        asio::use_awaitable);
+    status_ = co_await final_status(r);
     if (r->cancelled) grpc_bridge::throw_aborted();
     co_return false;
   }
@@ -199,6 +173,48 @@ class stream_reader {
     std::atomic<bool> cancelled{false};
     std::shared_ptr<reactor> self;  // grpc's reference, dropped in OnDone
   };
+
+  // The two waits of next(). Plain functions, not coroutines, on purpose: GCC 12
+  // destroys a lambda temporary that sits inside a co_await expression of a coroutine
+  // twice, so a `[r]` capture there released one reference to the reactor too many
+  // per call and freed it while grpc still read into its message.
+
+  /// Completes once a message is queued or the stream ended.
+  static boost::asio::awaitable<void> message_or_end(std::shared_ptr<reactor> r) {
+    namespace asio = boost::asio;
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+        [r](auto handler) {
+          connect_cancellation(r, handler);
+          auto done = grpc_bridge::posting(std::move(handler));
+          std::unique_lock lock(r->mutex);
+          if (!r->ready.empty() || r->ended) {
+            lock.unlock();
+            done();
+            return;
+          }
+          r->waiter = [done]() mutable { done(); };
+        },
+        asio::use_awaitable);
+  }
+
+  /// Completes with the call's final status once grpc reported it (OnDone).
+  static boost::asio::awaitable<grpc::Status> final_status(std::shared_ptr<reactor> r) {
+    namespace asio = boost::asio;
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
+        [r](auto handler) {
+          connect_cancellation(r, handler);
+          auto done = grpc_bridge::posting(std::move(handler));
+          std::unique_lock lock(r->mutex);
+          if (r->done) {
+            auto status = r->status;
+            lock.unlock();
+            done(std::move(status));
+            return;
+          }
+          r->on_done = [done](grpc::Status status) mutable { done(std::move(status)); };
+        },
+        asio::use_awaitable);
+  }
 
   template <class Handler>
   static void connect_cancellation(const std::shared_ptr<reactor>& r, Handler& handler) {

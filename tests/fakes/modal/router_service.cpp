@@ -26,6 +26,16 @@ grpc::Status sandbox_gone(const std::string& task_id) {
   return grpc::Status(grpc::StatusCode::NOT_FOUND, "Task " + task_id + " not found (the sandbox ended)");
 }
 
+// The process output sink that appends to `record`. A plain function on purpose: GCC 12
+// destroys a capturing lambda temporary inside a coroutine's co_await expression twice
+// (here: one reference to the record released too many per command).
+sbx_fake::output_sink into_record(std::shared_ptr<exec_record> record) {
+  return [record](sbx::output_stream stream, std::string_view chunk) -> awaitable<void> {
+    record->append(stream == sbx::output_stream::std_out ? 0 : 1, chunk);
+    co_return;
+  };
+}
+
 // Runs the command to its end: output into the record, a kill at the router timeout.
 awaitable<void> drive(std::shared_ptr<fake_sandbox> sandbox, std::shared_ptr<fake_process> process,
                       std::shared_ptr<exec_record> record, std::optional<std::chrono::seconds> timeout) {
@@ -36,10 +46,7 @@ awaitable<void> drive(std::shared_ptr<fake_sandbox> sandbox, std::shared_ptr<fak
       if (!ec) process->signal(SIGKILL);
     });
   }
-  const auto exit = co_await process->run([record](sbx::output_stream stream, std::string_view chunk) -> awaitable<void> {
-    record->append(stream == sbx::output_stream::std_out ? 0 : 1, chunk);
-    co_return;
-  });
+  const auto exit = co_await process->run(into_record(record));
   if (timer) timer->cancel();
   record->finish(exit.exit_code);
   sandbox->forget(process->pid());
