@@ -102,7 +102,10 @@ grpc::Status router_service::start_helper(grpc::ServerContext* call, const route
   if (!looked.ok()) return looked;
   if (!*paths) return sandbox_gone(request.task_id());
   const std::string argument = request.command_args_size() > 1 ? request.command_args(1) : std::string();
-  const auto finish = [record, paths, argument](const std::string& input) {
+  // Weak: the record keeps this callback (on_input_end), a strong capture would be a cycle.
+  const auto finish = [weak = std::weak_ptr<exec_record>(record), paths, argument](const std::string& input) {
+    const auto record = weak.lock();
+    if (!record) return;
     const auto result = run_fs_tools(**paths, argument, input);
     record->append(0, result.out);
     record->append(1, result.err);
