@@ -45,7 +45,10 @@ sbx_fuzz_one() {
   local -a corpora=("$work")
   mkdir -p "$work"
   [[ ! -d fuzz/corpus/$name ]] || corpora+=("fuzz/corpus/$name")
-  if "$dir/fuzz/${name}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # A fixed seed and run count make CI's run repeatable (the same inputs every time: a
+  # crash is found by whoever changed the code, not by chance); SECONDS only caps it.
+  if "$dir/fuzz/${name}_fuzz" -seed=1 -runs="${SBX_FUZZ_RUNS:-50000}" -max_total_time="$seconds" \
+       -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$dir/fuzz/crash-$name-" "${corpora[@]}" >"$log" 2>&1; then
     sbx_note "fuzz $name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" || echo 'finished'), no crash"
     return 0

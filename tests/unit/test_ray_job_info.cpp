@@ -35,3 +35,12 @@ TEST_CASE("running jobs are not terminal and may lack metadata", "[ray]") {
 TEST_CASE("driver jobs without a submission id are skipped", "[ray]") {
   CHECK_FALSE(parse_job_info(boost::json::parse(R"({"type": "DRIVER", "submission_id": null, "status": "RUNNING"})").as_object()));
 }
+
+TEST_CASE("an end time past what a time_point holds is ignored, not overflowed", "[ray]") {
+  // Found by fuzz/ray_wire_fuzz.cpp: 17957908424000 ms overflowed the nanosecond clock (UB).
+  const auto job = parse_job_info(boost::json::parse(
+      R"({"submission_id": "sbx-1", "status": "STOPPED", "end_time": 17957908424000})").as_object());
+  REQUIRE(job);
+  CHECK(job->terminal());
+  CHECK_FALSE(job->end_time);
+}
