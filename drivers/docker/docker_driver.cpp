@@ -5,6 +5,7 @@
 #include "drivers/docker/docker_sandbox.hpp"
 #include "drivers/docker/images.hpp"
 #include "drivers/docker/requests.hpp"
+#include "drivers/docker/sleep.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -94,10 +95,32 @@ bool runs_as_non_root(const std::string& user) {
   return !name.empty() && name != "root" && name != "0";
 }
 
-// Removes a container whose creation failed; never throws.
-awaitable<void> discard(const engine& daemon, const std::string& name) {
+// True when a create request may have reached the daemon without its answer reaching
+// us (cancelled, connection lost, timed out): the daemon may still be making it.
+bool create_may_be_pending(const std::exception_ptr& failure) {
   try {
-    co_await remove_container(daemon, name, "create");
+    std::rethrow_exception(failure);
+  } catch (const SandboxConnectionError&) {
+    return true;
+  } catch (const SandboxTimeoutError&) {
+    return true;
+  } catch (const SandboxError&) {
+    return false;  // the daemon answered: nothing is on its way
+  } catch (...) {
+    return true;  // cancellation (operation_aborted) and anything unforeseen
+  }
+}
+
+// Removes a container whose creation failed; never throws. When the create may still
+// be under way in the daemon (`pending`), it is looked for by name for about 3 s, so a
+// container the daemon finishes after we gave up on its create is removed too.
+awaitable<void> discard(const engine& daemon, const std::string& name, bool pending) {
+  try {
+    for (int attempt = 0;; ++attempt) {
+      const bool removed = co_await remove_container(daemon, name, "create");
+      if (removed || !pending || attempt == 15) break;
+      co_await sleep_for(std::chrono::milliseconds(200));
+    }
   } catch (const std::exception& e) {
     detail::log(log_level::warning, "docker: removing the half-created container " + name + " failed: " + e.what());
   }
@@ -154,7 +177,7 @@ awaitable<std::unique_ptr<SandboxSession>> docker_driver::create(const ResolvedO
   }
   if (failure) {
     co_await boost::asio::this_coro::reset_cancellation_state();
-    co_await discard(*daemon_, id.empty() ? container_name : id);
+    co_await discard(*daemon_, id.empty() ? container_name : id, id.empty() && create_may_be_pending(failure));
     std::rethrow_exception(failure);
   }
   co_return std::make_unique<docker_sandbox>(
