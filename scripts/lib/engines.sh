@@ -102,7 +102,9 @@ sbx_dockerd_start() {
   # stdio to a file, so CI's output pipe is not held open by the daemon.
   setsid dockerd "${flags[@]}" >"$log" 2>&1 </dev/null &
   SBX_DOCKERD_PID=$!
-  local deadline=$((SECONDS + 60))
+  # A daemon that was killed with containers running first removes their stale network
+  # sandboxes, one by one (minutes after a killed 200-container test): give it time.
+  local deadline=$((SECONDS + ${SBX_DOCKERD_START_SECONDS:-600}))
   until sbx_docker_ping; do
     if ! sbx_dockerd_alive || ((SECONDS >= deadline)); then
       sbx_dockerd_stop
