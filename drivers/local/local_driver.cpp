@@ -2,6 +2,7 @@
 
 #include "drivers/local/local_sandbox.hpp"
 #include "drivers/local/sandbox_layout.hpp"
+#include "driver_option_keys.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -33,6 +34,16 @@ error_info info(const char* op, error_context context = {}) {
   return {.backend = backend_name, .op = op, .context = std::move(context)};
 }
 
+// The driver option every local-family backend reads (base_directory()).
+constexpr std::string_view option_keys[]{"root"};
+
+// base_directory() of `driver_options`, once keys that neither the local driver nor
+// `flavor` reads are refused.
+fs::path checked_base_directory(const boost::json::object& driver_options, const local_flavor& flavor) {
+  detail::reject_unknown_driver_options(driver_options, flavor.name, {option_keys, flavor.option_keys});
+  return base_directory(driver_options);
+}
+
 }  // namespace
 
 BackendInfo backend_info() {
@@ -52,8 +63,9 @@ local_driver::local_driver(boost::asio::any_io_executor executor, const ClientOp
 
 local_driver::local_driver(boost::asio::any_io_executor executor, const ClientOptions& options, local_flavor flavor)
     : executor_(std::move(executor)),
-      base_(base_directory(options.driver_options)),
+      base_(checked_base_directory(options.driver_options, flavor)),
       host_env_(std::make_shared<const process::environment>(process::host_environment())),
+      spares_(std::make_shared<spare_pool>(base_)),
       flavor_(std::make_shared<const local_flavor>(std::move(flavor))) {}
 
 const std::string& local_driver::name() const { return flavor_->name; }
@@ -71,7 +83,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
   if (options.timeout_secs > 0) config.deadline = system_clock::now() + std::chrono::seconds(options.timeout_secs);
   try {
     config.paths = create_sandbox(base_, {.labels = options.labels, .deadline = config.deadline},
-                                  !options.workdir);
+                                  !options.workdir, *spares_);
   } catch (const std::system_error& e) {
     throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
                                info("create", {{"path", base_.string()}}));
@@ -83,12 +95,12 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
     std::error_code ec;
     fs::create_directories(config.workdir, ec);
     if (ec) {
-      remove_sandbox(config.paths);
+      remove_sandbox(config.paths, spares_.get());
       throw SandboxCreationError("Failed to create local sandbox: " + ec.message(),
                                  info("create", {{"path", config.workdir}}));
     }
   }
-  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, flavor_);
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, spares_, flavor_);
 }
 
 awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::json::object& data) {
@@ -117,7 +129,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::resume(const boost::jso
     remove_sandbox(config.paths);
     throw gone("reached the end of its lifetime");
   }
-  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, flavor_);
+  co_return std::make_unique<local_sandbox>(executor_, std::move(config), host_env_, spares_, flavor_);
 }
 
 awaitable<SweepReport> local_driver::sweep() {
@@ -131,6 +143,7 @@ awaitable<SweepReport> local_driver::sweep() {
       report.removed.push_back(paths.id);
     }
   }
+  spare_pool::remove_abandoned(base_);
   co_return report;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "drivers/local/local_flavor.hpp"
+#include "drivers/local/spare_pool.hpp"
 #include "process/environment.hpp"
 #include "sbx/driver.hpp"
 #include "sbx/registry.hpp"
@@ -46,12 +47,14 @@ class local_driver final : public Driver {
   /// Removes the sandboxes under the base directory whose owner process is gone (on
   /// this host) or whose deadline passed. Background processes that an
   /// orphan's commands left behind are not tracked across processes and survive.
+  /// Also removes the spare directories of processes that no longer exist.
   awaitable<SweepReport> sweep() override;
 
  private:
   boost::asio::any_io_executor executor_;
   std::filesystem::path base_;
   std::shared_ptr<const process::environment> host_env_;
+  std::shared_ptr<spare_pool> spares_;  // shared with the sandboxes, which may outlive the driver
   std::shared_ptr<const local_flavor> flavor_;
 };
 

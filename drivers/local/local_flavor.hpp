@@ -12,6 +12,8 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sbx::drivers::local {
 
@@ -32,6 +34,9 @@ struct local_flavor {
   std::function<boost::json::object(const ResolvedOptions&)> settings;
   /// Unset: commands run as they are.
   command_wrapper wrap;
+  /// The driver option keys the flavor reads besides the local driver's ("root");
+  /// any other key is refused.
+  std::vector<std::string_view> option_keys;
 };
 
 }  // namespace sbx::drivers::local

@@ -43,10 +43,12 @@ auto on_host(const char* op, error_context context, F&& operation) {
 
 struct local_sandbox::state {
   state(asio::any_io_executor executor, local_sandbox_config config,
-        std::shared_ptr<const process::environment> host_env, std::shared_ptr<const local_flavor> flavor)
+        std::shared_ptr<const process::environment> host_env, std::shared_ptr<spare_pool> spares,
+        std::shared_ptr<const local_flavor> flavor)
       : config(std::move(config)),
         scratch(this->config.paths.tmp().string()),
         host_env(std::move(host_env)),
+        spares(std::move(spares)),
         flavor(std::move(flavor)),
         lifetime(std::move(executor)) {}
 
@@ -75,13 +77,14 @@ struct local_sandbox::state {
     if (ended) return;
     lifetime.cancel();
     groups->kill_all();
-    if (const auto ec = remove_sandbox(config.paths)) throw std::system_error(ec, config.paths.id);
+    if (const auto ec = remove_sandbox(config.paths, spares.get())) throw std::system_error(ec, config.paths.id);
     ended = true;
   }
 
   const local_sandbox_config config;
   const std::string scratch;
   const std::shared_ptr<const process::environment> host_env;
+  const std::shared_ptr<spare_pool> spares;
   const std::shared_ptr<const local_flavor> flavor;
   const std::shared_ptr<process::process_group_set> groups = std::make_shared<process::process_group_set>();
   asio::steady_timer lifetime;
@@ -91,9 +94,9 @@ struct local_sandbox::state {
 
 local_sandbox::local_sandbox(asio::any_io_executor executor, local_sandbox_config config,
                              std::shared_ptr<const process::environment> host_env,
-                             std::shared_ptr<const local_flavor> flavor)
+                             std::shared_ptr<spare_pool> spares, std::shared_ptr<const local_flavor> flavor)
     : state_(std::make_shared<state>(std::move(executor), std::move(config), std::move(host_env),
-                                     std::move(flavor))) {
+                                     std::move(spares), std::move(flavor))) {
   const auto& deadline = state_->config.deadline;
   if (!deadline) return;
   state_->lifetime.expires_after(*deadline - std::chrono::system_clock::now());

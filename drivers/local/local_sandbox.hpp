@@ -32,7 +32,8 @@ struct local_sandbox_config {
 /// overlaid by env_vars, then HOME=SANDBOX_ROOT=workdir and TMPDIR=<base>/<id>.tmp,
 /// then the per-exec overlay. Each command leads its own process group; destroy() kills
 /// every group the sandbox started that still has members (including background
-/// processes), then removes the sandbox's directories and record.
+/// processes), then removes the sandbox's directories and record (emptied and kept as
+/// spares for the driver's next sandboxes).
 ///
 /// Lifetime: when a deadline is set, a timer on the driver's executor destroys the
 /// sandbox at that time even if nobody calls destroy(). It only works while this
@@ -43,9 +44,10 @@ struct local_sandbox_config {
 class local_sandbox final : public SandboxSession {
  public:
   /// Takes over the sandbox directory described by `config` and arms its lifetime
-  /// timer on `executor`. A `flavor` with a wrapper rewrites every command.
+  /// timer on `executor`. Its directories and record go to `spares` when it ends. A
+  /// `flavor` with a wrapper rewrites every command.
   local_sandbox(boost::asio::any_io_executor executor, local_sandbox_config config,
-                std::shared_ptr<const process::environment> host_env,
+                std::shared_ptr<const process::environment> host_env, std::shared_ptr<spare_pool> spares,
                 std::shared_ptr<const local_flavor> flavor = nullptr);
   ~local_sandbox() override;
 

@@ -47,10 +47,16 @@ std::optional<owner_record> parse(const std::string& text) {
   }
 }
 
-// Creates the record of a new id; O_EXCL makes the id ours.
-sandbox_paths reserve_id(const fs::path& base, const std::string& record) {
+// Creates the record of a new id (from a spare file when there is one); O_EXCL, or a
+// rename that refuses to replace, makes the id ours.
+sandbox_paths reserve_id(const fs::path& base, const std::string& record, spare_pool& spares) {
   for (;;) {
     sandbox_paths paths{.base = base, .id = "sbx-" + detail::random_hex(12)};
+    if (const int placed = spares.place_file(paths.record(), record); placed == 0) {
+      return paths;
+    } else if (placed == EEXIST) {
+      continue;
+    }
     const process::unique_fd fd(::open(paths.record().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd && errno == EEXIST) continue;
     if (!fd) throw std::system_error(errno, std::generic_category(), paths.record().string());
@@ -63,7 +69,8 @@ sandbox_paths reserve_id(const fs::path& base, const std::string& record) {
   }
 }
 
-void make_private_dir(const fs::path& dir) {
+void make_private_dir(const fs::path& dir, spare_pool& spares) {
+  if (spares.take_directory(dir)) return;
   if (::mkdir(dir.c_str(), 0700) != 0) throw std::system_error(errno, std::generic_category(), dir.string());
 }
 
@@ -82,23 +89,25 @@ bool owner_record::orphaned() const {
   return detail::is_orphan(labels) || (deadline && *deadline <= std::chrono::system_clock::now());
 }
 
-sandbox_paths create_sandbox(const fs::path& base, const owner_record& owner, bool own_workdir) {
+sandbox_paths create_sandbox(const fs::path& base, const owner_record& owner, bool own_workdir,
+                             spare_pool& spares) {
   fs::create_directories(base);
-  const auto paths = reserve_id(base, serialize(owner));
+  const auto paths = reserve_id(base, serialize(owner), spares);
   try {
-    make_private_dir(paths.tmp());
-    if (own_workdir) make_private_dir(paths.own_workdir());
+    make_private_dir(paths.tmp(), spares);
+    if (own_workdir) make_private_dir(paths.own_workdir(), spares);
   } catch (...) {
-    remove_sandbox(paths);
+    remove_sandbox(paths, &spares);
     throw;
   }
   return paths;
 }
 
-std::error_code remove_sandbox(const sandbox_paths& paths) noexcept {
+std::error_code remove_sandbox(const sandbox_paths& paths, spare_pool* spares) noexcept {
   for (const auto& dir : {paths.own_workdir(), paths.tmp()}) {
-    if (const auto ec = remove_host_tree(dir)) return ec;
+    if (const auto ec = spares ? spares->retire_directory(dir) : remove_host_tree(dir)) return ec;
   }
+  if (spares) return spares->retire_file(paths.record());
   std::error_code ec;
   fs::remove(paths.record(), ec);
   return ec;

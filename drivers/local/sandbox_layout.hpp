@@ -9,8 +9,11 @@
 // written first (creating it reserves the id) and removed last, so a sweep finds
 // every piece a crash may leave. Two directories per sandbox is the minimum: on
 // filesystems that discard freed blocks, every directory removed costs an I/O.
+// A driver recycles the pieces of destroyed sandboxes through its spare_pool
+// (spare_pool.hpp), so a steady fan-out allocates no inodes.
 #pragma once
 
+#include "drivers/local/spare_pool.hpp"
 #include "sbx/types.hpp"
 
 #include <boost/json/object.hpp>
@@ -48,15 +51,16 @@ struct owner_record {
 };
 
 /// Creates a sandbox under `base` with a new random id: its owner record, its tmp
-/// directory and, when `own_workdir`, its workdir (all private to this user).
-/// Throws std::system_error, after removing whatever it created.
+/// directory and, when `own_workdir`, its workdir (all private to this user), reusing
+/// `spares` where it can. Throws std::system_error, after removing whatever it created.
 sandbox_paths create_sandbox(const std::filesystem::path& base, const owner_record& owner,
-                             bool own_workdir);
+                             bool own_workdir, spare_pool& spares);
 
-/// Removes the sandbox's own workdir (if any) and tmp directory, then its record.
-/// Nothing missing is an error. Returns the first failure; the record then stays, so
-/// a later destroy or sweep can finish the job.
-std::error_code remove_sandbox(const sandbox_paths& paths) noexcept;
+/// Removes the sandbox's own workdir (if any) and tmp directory, then its record;
+/// with `spares`, they are emptied and kept there instead. Nothing missing is an
+/// error. Returns the first failure; the record then stays, so a later destroy or
+/// sweep can finish the job.
+std::error_code remove_sandbox(const sandbox_paths& paths, spare_pool* spares = nullptr) noexcept;
 
 /// A sandbox found under the base directory.
 struct found_sandbox {

@@ -16,6 +16,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -69,6 +72,21 @@ std::vector<std::string> sorted_paths(const std::vector<sbx::FileInfo>& entries)
   for (const auto& entry : entries) paths.push_back(entry.path);
   std::sort(paths.begin(), paths.end());
   return paths;
+}
+
+// The sandbox pieces under a driver's root: everything but its spare pool.
+std::vector<std::string> sandbox_pieces(const fs::path& root) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    if (!entry.path().filename().string().starts_with(".spare-")) names.push_back(entry.path().filename());
+  }
+  return names;
+}
+
+ino_t inode_of(const fs::path& path) {
+  struct stat st {};
+  REQUIRE(::lstat(path.c_str(), &st) == 0);
+  return st.st_ino;
 }
 
 // Runs the context until `path` disappears or `limit` passes.
@@ -140,7 +158,7 @@ TEST_CASE("local sandbox: create, exec, destroy", "[local]") {
 
   f.run(sandbox->destroy());
   CHECK(sandbox->destroyed());
-  CHECK(fs::is_empty(f.root));
+  CHECK(sandbox_pieces(f.root).empty());
   CHECK_NOTHROW(f.run(sandbox->destroy()));
   CHECK_THROWS_AS(f.exec(*sandbox, {"true"}), sbx::SandboxNotFoundError);
   CHECK_THROWS_AS(f.run(sandbox->read_file(workdir / "x")), sbx::SandboxNotFoundError);
@@ -306,8 +324,86 @@ TEST_CASE("local sandbox: the lifetime ends it without destroy", "[local]") {
   const auto [status, out] = f.exec(*sandbox, {"/bin/sh", "-c", "echo $$; sleep 30 &"});
   const pid_t pgid = std::stoi(out);
   CHECK(f.run(disappears(record, 10s)));
-  CHECK(fs::is_empty(f.root));
+  CHECK(sandbox_pieces(f.root).empty());
   CHECK(sandbox->destroyed());
   CHECK(sbx_test::group_gone(pgid));
   CHECK_THROWS_AS(f.exec(*sandbox, {"true"}), sbx::SandboxNotFoundError);
+}
+
+TEST_CASE("local sandbox: a destroyed sandbox's directories come back empty for the next one", "[local]") {
+  local_fixture f;
+  auto first = f.create();
+  const fs::path workdir = first->workdir();
+  const auto recycled = {inode_of(workdir), inode_of(f.root / (first->id() + ".tmp"))};
+  const auto [status, out] = f.exec(*first, {"/bin/sh", "-c",
+                                             "mkdir -p locked/deep && echo x > locked/deep/f && chmod 500 locked && "
+                                             "echo t > \"$TMPDIR/t\" && ln -s /etc link && chmod 755 ."});
+  REQUIRE(status.exit_code == 0);
+  f.run(first->destroy());
+  CHECK(sandbox_pieces(f.root).empty());
+
+  auto second = f.create({.labels = {{"generation", "second"}}});
+  CHECK(second->id() != first->id());
+  const fs::path tmp = f.root / (second->id() + ".tmp");
+  CHECK(fs::is_empty(second->workdir()));
+  CHECK(fs::is_empty(tmp));
+  CHECK(fs::status(second->workdir()).permissions() == fs::perms::owner_all);
+  CHECK(std::set<ino_t>(recycled) == std::set<ino_t>{inode_of(second->workdir()), inode_of(tmp)});
+  std::ifstream record(f.root / (second->id() + ".owner.json"));
+  const std::string text((std::istreambuf_iterator<char>(record)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"generation\":\"second\"") != std::string::npos);
+  CHECK(text.back() == '}');  // cut to the new record's length
+  CHECK(fs::exists("/etc/passwd"));
+  f.run(second->destroy());
+}
+
+TEST_CASE("local sandbox: a symlink put where the workdir was is removed, not followed", "[local]") {
+  local_fixture f;
+  const fs::path outside = f.root / "outside";
+  fs::create_directories(outside);
+  fs::permissions(outside, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  { std::ofstream(outside / "keep") << "keep"; }
+  auto sandbox = f.create();
+  fs::remove_all(sandbox->workdir());
+  fs::create_directory_symlink(outside, sandbox->workdir());
+  f.run(sandbox->destroy());
+  CHECK_FALSE(fs::exists(fs::symlink_status(sandbox->workdir())));
+  CHECK(fs::exists(outside / "keep"));
+  CHECK(fs::status(outside).permissions() == (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
+}
+
+TEST_CASE("local driver: its spare directories go with it; a sweep removes dead processes' spares", "[local]") {
+  const fs::path root = fs::temp_directory_path() / ("sbx-local-test-" + sbx::detail::random_hex(8));
+  asio::io_context context;
+  {
+    local_driver driver(context.get_executor(), {.driver_options = {{"root", root.string()}}});
+    auto sandbox = sbx::blocking::run(context, driver.create({.labels = sbx::detail::owner_labels(600s)}));
+    sbx::blocking::run(context, sandbox->destroy());
+    CHECK(sandbox_pieces(root).empty());
+    CHECK_FALSE(fs::is_empty(root));  // the spares
+
+    // A pool left by a process that is gone (a reaped child's pid).
+    const auto [status, out] = [&] {
+      auto probe = sbx::blocking::run(context, driver.create({.labels = sbx::detail::owner_labels(600s)}));
+      std::string text;
+      const auto result = sbx::blocking::run(context, probe->exec({.argv = {"/bin/sh", "-c", "echo $$"},
+                                                                   .on_output = [&](sbx::output_stream, std::string_view chunk) {
+                                                                     text.append(chunk);
+                                                                   }}));
+      sbx::blocking::run(context, probe->destroy());
+      return std::pair{result, text};
+    }();
+    REQUIRE(status.exit_code == 0);
+    const fs::path abandoned = root / (".spare-" + std::to_string(std::stoi(out)) + "-0123abcd");
+    fs::create_directories(abandoned / "0");
+    const fs::path foreign = root / ".spare-notapid";
+    fs::create_directories(foreign);
+    sbx::blocking::run(context, driver.sweep());
+    CHECK_FALSE(fs::exists(abandoned));
+    CHECK(fs::exists(foreign));  // not a pool's name: left alone
+    fs::remove(foreign);
+    CHECK_FALSE(fs::is_empty(root));  // this process's own pool stays
+  }
+  CHECK(fs::is_empty(root));
+  fs::remove_all(root);
 }

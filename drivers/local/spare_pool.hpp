@@ -1,0 +1,75 @@
+// Directories and record files of destroyed sandboxes, kept empty for the next ones.
+//
+// Why: on ext4 (the usual /tmp) creating an inode next to many recently freed ones is
+// slow, because the allocator skips every inode freed in the last seconds and reads
+// its inode table entry to find that out. A fan-out that creates and removes three
+// inodes per sandbox spent half of its CPU there (perf: recently_deleted,
+// find_inode_bit). Renaming an emptied directory back into place allocates nothing.
+//
+// Spares wait beside the sandboxes as <base>/.spare-<pid>-<random>-<n> (renames within
+// one directory are the cheapest), belong to one driver of one process, and are
+// removed when the last sandbox of that driver is gone. A sweep removes the spares of
+// processes that no longer exist. Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace sbx::drivers::local {
+
+class spare_pool {
+ public:
+  /// A pool for sandboxes under `base` keeping at most `capacity` directories and as
+  /// many files.
+  explicit spare_pool(std::filesystem::path base, std::size_t capacity = 4096);
+  /// Removes every spare.
+  ~spare_pool();
+  spare_pool(const spare_pool&) = delete;
+  spare_pool& operator=(const spare_pool&) = delete;
+
+  /// Moves a spare directory to `target`, which must not exist; the directory is
+  /// empty, mode 0700. Returns false when there is no spare to use (the caller then
+  /// creates one); never throws.
+  bool take_directory(const std::filesystem::path& target) noexcept;
+
+  /// Writes `content` into a spare file and moves it to `target` only if `target`
+  /// does not exist (like O_CREAT|O_EXCL). Returns 0 on success, EEXIST when
+  /// `target` exists (the spare stays in the pool), or -1 when there is no spare to
+  /// use (the caller then creates the file itself).
+  int place_file(const std::filesystem::path& target, std::string_view content) noexcept;
+
+  /// Empties `dir` and moves it into the pool, or removes it when the pool is full or
+  /// it cannot be moved (another filesystem, say). A missing `dir` is not an error.
+  /// Returns the failure to remove.
+  std::error_code retire_directory(const std::filesystem::path& dir) noexcept;
+
+  /// Moves the file `file` into the pool, or removes it. A missing file is not an
+  /// error. Returns the failure to remove.
+  std::error_code retire_file(const std::filesystem::path& file) noexcept;
+
+  /// Removes the spares under `base` whose process no longer exists on this host.
+  /// Returns how many were removed.
+  static std::size_t remove_abandoned(const std::filesystem::path& base) noexcept;
+
+ private:
+  // Reserves a name for one more of `spares`; empty when that kind is at capacity.
+  std::filesystem::path next_slot(const std::vector<std::filesystem::path>& spares);
+  // Takes one spare name out of `spares`; empty when there is none.
+  std::filesystem::path pop(std::vector<std::filesystem::path>& spares);
+  void push(std::vector<std::filesystem::path>& spares, std::filesystem::path spare);
+
+  const std::filesystem::path base_;
+  const std::string prefix_;  // of this pool's spares' names
+  const std::size_t capacity_;
+  std::mutex mutex_;
+  std::size_t next_name_ = 0;
+  std::vector<std::filesystem::path> directories_;
+  std::vector<std::filesystem::path> files_;
+};
+
+}  // namespace sbx::drivers::local
