@@ -20,25 +20,6 @@ namespace {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-error_info info(const char* op, error_context context = {}) {
-  return {.backend = "local", .op = op, .context = std::move(context)};
-}
-
-// Runs a host file operation; its std::system_error becomes the sbx error of `op`:
-// SandboxNotFoundError for a missing path, SandboxExecutionError otherwise.
-template <class F>
-auto on_host(const char* op, error_context context, F&& operation) {
-  try {
-    return operation();
-  } catch (const std::system_error& e) {
-    const std::string message = std::string(op) + " failed: " + e.code().message();
-    if (e.code() == std::errc::no_such_file_or_directory || e.code() == std::errc::not_a_directory) {
-      throw SandboxNotFoundError(message, info(op, std::move(context)));
-    }
-    throw SandboxExecutionError(message, info(op, std::move(context)));
-  }
-}
-
 }  // namespace
 
 struct local_sandbox::state {
@@ -63,10 +44,32 @@ struct local_sandbox::state {
     return env;
   }
 
+  // "local", or the flavor's name (bwrap, safehouse): the backend errors name.
+  std::string backend() const { return flavor ? flavor->name : "local"; }
+
+  error_info info(const char* op, error_context context = {}) const {
+    return {.backend = backend(), .op = op, .context = std::move(context)};
+  }
+
+  // Runs a host file operation; its std::system_error becomes the sbx error of `op`:
+  // SandboxNotFoundError for a missing path, SandboxExecutionError otherwise.
+  template <class F>
+  auto on_host(const char* op, error_context context, F&& operation) const {
+    try {
+      return operation();
+    } catch (const std::system_error& e) {
+      const std::string message = std::string(op) + " failed: " + e.code().message();
+      if (e.code() == std::errc::no_such_file_or_directory || e.code() == std::errc::not_a_directory) {
+        throw SandboxNotFoundError(message, info(op, std::move(context)));
+      }
+      throw SandboxExecutionError(message, info(op, std::move(context)));
+    }
+  }
+
   void require_alive(const char* op) const {
     if (ended) {
       throw SandboxNotFoundError(
-          "The local sandbox " + config.paths.id + " is gone (destroyed or its lifetime ended)", info(op));
+          "The " + backend() + " sandbox " + config.paths.id + " is gone (destroyed or its lifetime ended)", info(op));
     }
   }
 
@@ -136,19 +139,20 @@ awaitable<ExecStatus> local_sandbox::exec(ExecRequest request) {
     co_return ExecStatus{.exit_code = result.exit_code, .timed_out = result.timed_out};
   } catch (const boost::system::system_error& e) {
     if (e.code() == asio::error::operation_aborted) throw;
-    throw SandboxExecutionError("exec failed: " + e.code().message(), info("exec"));
+    throw SandboxExecutionError("exec failed: " + e.code().message(), state->info("exec"));
   }
 }
 
 awaitable<std::vector<FileInfo>> local_sandbox::list_files(std::string path) {
   state_->require_alive("list_files");
-  co_return on_host("list_files", {{"path", path}}, [&] {
+  co_return state_->on_host("list_files", {{"path", path}}, [&] {
     const auto status = fs::status(path);
     if (status.type() == fs::file_type::not_found) {
       throw std::system_error(std::make_error_code(std::errc::no_such_file_or_directory));
     }
     if (!fs::is_directory(status)) {
-      throw SandboxExecutionError("list_files failed: not a directory", info("list_files", {{"path", path}}));
+      throw SandboxExecutionError("list_files failed: not a directory",
+                                  state_->info("list_files", {{"path", path}}));
     }
     return list_host_dir(path);
   });
@@ -156,25 +160,25 @@ awaitable<std::vector<FileInfo>> local_sandbox::list_files(std::string path) {
 
 awaitable<std::string> local_sandbox::read_file(std::string path) {
   state_->require_alive("read_file");
-  co_return on_host("read_file", {{"path", path}}, [&] { return read_host_file(path); });
+  co_return state_->on_host("read_file", {{"path", path}}, [&] { return read_host_file(path); });
 }
 
 awaitable<void> local_sandbox::write_file(std::string path, std::string content) {
   state_->require_alive("write_file");
-  on_host("write_file", {{"path", path}}, [&] { write_host_file(path, content); });
+  state_->on_host("write_file", {{"path", path}}, [&] { write_host_file(path, content); });
   co_return;
 }
 
 awaitable<void> local_sandbox::upload_file(fs::path local, std::string remote) {
   state_->require_alive("upload_file");
-  on_host("upload_file", {{"local_path", local.string()}, {"path", remote}},
+  state_->on_host("upload_file", {{"local_path", local.string()}, {"path", remote}},
           [&] { copy_host_file(local, remote); });
   co_return;
 }
 
 awaitable<void> local_sandbox::download_file(std::string remote, fs::path local) {
   state_->require_alive("download_file");
-  on_host("download_file", {{"path", remote}, {"local_path", local.string()}},
+  state_->on_host("download_file", {{"path", remote}, {"local_path", local.string()}},
           [&] { copy_host_file(remote, local); });
   co_return;
 }
@@ -200,7 +204,7 @@ awaitable<void> local_sandbox::destroy() {
     state_->end();
   } catch (const std::system_error& e) {
     throw SandboxExecutionError("destroy failed: " + e.code().message(),
-                                info("destroy", {{"id", state_->config.paths.id}}));
+                                state_->info("destroy", {{"id", state_->config.paths.id}}));
   }
   co_return;
 }

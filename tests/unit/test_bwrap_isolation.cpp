@@ -143,6 +143,26 @@ TEST_CASE("bwrap isolation: another sandbox's files are invisible", "[bwrap]") {
   f.run(other->destroy());
 }
 
+TEST_CASE("bwrap errors name the bwrap backend", "[bwrap]") {
+  if (skip_without_bwrap()) return;
+  bwrap_fixture f;
+  auto sandbox = f.create();
+  try {
+    f.run(sandbox->read_file(sandbox->workdir() + "/missing"));
+    FAIL("read_file of a missing file succeeded");
+  } catch (const sbx::SandboxNotFoundError& e) {
+    CHECK(e.backend() == "bwrap");
+  }
+  f.run(sandbox->destroy());
+  try {
+    f.sh(*sandbox, "true");
+    FAIL("exec after destroy succeeded");
+  } catch (const sbx::SandboxNotFoundError& e) {
+    CHECK(e.backend() == "bwrap");
+    CHECK(std::string(e.what()).find("bwrap sandbox") != std::string::npos);
+  }
+}
+
 TEST_CASE("bwrap isolation: allow_internet=false cuts the network, also after resume", "[bwrap]") {
   if (skip_without_bwrap()) return;
   bwrap_fixture f;
