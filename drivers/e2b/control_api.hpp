@@ -1,6 +1,7 @@
 // The E2B control plane (REST with X-API-Key) as the driver uses it.
 #pragma once
 
+#include "create_once.hpp"
 #include "drivers/e2b/e2b_settings.hpp"
 #include "drivers/e2b/wire.hpp"
 #include "http/client.hpp"
@@ -19,14 +20,9 @@ namespace sbx::drivers::e2b {
 
 using boost::asio::awaitable;
 
-/// What a create call came to: the sandbox; a refusal after which nothing exists and
-/// the call may be repeated (503); or an ambiguous failure after which the sandbox may
-/// or may not exist (the caller resolves it by listing its create nonce).
-struct create_attempt {
-  std::optional<sandbox_record> created;
-  std::exception_ptr refusal;  // the error of a repeatable refusal
-  std::string ambiguity;       // why the outcome is unknown
-};
+/// What a create call came to (see detail::create_attempt): for E2B a refusal is a
+/// 503 (no capacity); an ambiguity is resolved by listing the create's nonce.
+using create_attempt = detail::create_attempt<sandbox_record>;
 
 /// Control-plane calls of one client. Idempotent calls (GET, DELETE) are retried by the
 /// transport; the create POST is not (see create_sandbox). Not thread-safe, like the
