@@ -53,7 +53,13 @@ class run_reader {
     sse_.finish();
     while (auto event = sse_.next()) handle(*event, pid, end);
     if (!end.exit_code) malformed("the stream ended without the command's exit");
-    if (!out_.finish_complete() || !err_.finish_complete()) interrupted();
+    if (!out_.finish_complete() || !err_.finish_complete()) {
+      // The wrapper always writes the sentinels before it exits: a missing one means
+      // the wrapper was killed (exit 128 + signal; what is held is real output) or
+      // output was lost on the way, which must not pass for a complete result.
+      if (*end.exit_code < 128) malformed("the command's output ended before its sentinel; output was lost");
+      interrupted();
+    }
     co_return end;
   }
 

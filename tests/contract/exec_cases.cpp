@@ -104,13 +104,29 @@ TEST_CASE("E7 exec timeout kills the whole tree and keeps partial output", "[con
   });
 }
 
+// The suite's 2-minute exec timeout is too short for 50 MiB through an unoptimised
+// sanitizer build on a loaded machine (tensorlake under -O0 ASan: 36 s alone, 70 s
+// beside another test on 2 cores; the load was 20+ when it came back short): E8 gets
+// its own, a safety net only. A timeout is reported as such, not as a short output.
+namespace {
+ExecOptions large_output_options() {
+  ExecOptions options;
+  options.timeout = std::chrono::minutes(15);
+  return options;
+}
+}  // namespace
+
 TEST_CASE("E8 50 MiB of stdout arrives intact", "[contract][exec]") {
   if (skip_unavailable()) return;
   with_sandbox([](Sandbox& sb) -> awaitable<void> {
     constexpr std::size_t size = 50u << 20;
     const std::string line = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\n";
     const auto r = co_await sb.exec("yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c " +
-                                    std::to_string(size));
+                                        std::to_string(size),
+                                    large_output_options());
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(r.output_truncated);
     REQUIRE(r.std_out.size() == size);
     bool intact = true;
     for (std::size_t i = 0; i < size && intact; i += line.size())

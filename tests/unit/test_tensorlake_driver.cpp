@@ -85,6 +85,32 @@ TEST_CASE("tensorlake driver: files are binary-safe both ways, exec output too",
   }());
 }
 
+// The wrapper's output encoders killed by the command itself: the exit is a normal 0
+// but the stdout sentinel never arrives. That is lost output, not a complete result.
+// A wrapper killed by a signal (exit 128 + n) returns what arrived, like any killed command.
+TEST_CASE("tensorlake driver: output lost before its sentinel is an error, not a short result", "[tensorlake][fake]") {
+  auto fake = start_fake();
+  sbx_test::run([&]() -> awaitable<void> {
+    auto client = co_await sbx::Client::connect("tensorlake", options_for(fake));
+    auto sb = co_await client.create();
+    std::string lost_error;
+    try {
+      // pkill -g 0: only the command's own process group (the wrapper and its encoders);
+      // SIGPIPE, as shells report no death by it (the stream stays well-formed).
+      co_await sb.exec("trap '' PIPE; echo before; sleep 0.2; pkill -PIPE -g 0 -x sed; exit 0");
+    } catch (const sbx::SandboxExecutionError& e) {
+      lost_error = e.what();
+    }
+    CHECK_THAT(lost_error, Catch::Contains("output was lost"));
+    const auto killed = co_await sb.exec("echo partial; kill -KILL 0");
+    CHECK(killed.exit_code == 137);
+    CHECK(std::string_view("partial\n").starts_with(killed.std_out));  // what arrived is real output
+    const auto fine = co_await sb.exec("echo still usable");
+    CHECK(fine.std_out == "still usable\n");
+    co_await sb.destroy();
+  }());
+}
+
 TEST_CASE("tensorlake driver: env vars reach every command, per-exec values win, resume keeps them", "[tensorlake][fake]") {
   auto fake = start_fake();
   sbx_test::run([&]() -> awaitable<void> {
