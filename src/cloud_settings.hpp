@@ -3,6 +3,7 @@
 // secrets removed.
 #pragma once
 
+#include "driver_option_keys.hpp"
 #include "http/admission.hpp"
 #include "http/pool.hpp"
 #include "http/retry.hpp"
@@ -37,6 +38,12 @@ struct cloud_knobs {
 /// that plus 64), "retry_attempts", "retry_base_delay_ms" and "request_timeout_ms".
 /// Throws SandboxConfigurationError naming a key of the wrong type or a negative count.
 cloud_knobs read_cloud_knobs(const json_reader& read, const cloud_knobs& defaults);
+
+/// The driver option keys read_cloud_knobs reads (for reject_unknown_driver_options).
+inline constexpr std::string_view cloud_knob_keys[]{
+    "max_running",         "max_creates_in_flight", "create_rate",    "create_burst",
+    "max_execs_in_flight", "max_destroys_in_flight", "max_connections", "retry_attempts",
+    "retry_base_delay_ms", "request_timeout_ms"};
 
 /// `text` with every occurrence of each non-empty secret replaced by "***".
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);

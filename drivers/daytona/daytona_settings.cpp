@@ -1,8 +1,15 @@
 #include "drivers/daytona/daytona_settings.hpp"
 
 namespace sbx::drivers::daytona {
+namespace {
+
+// The driver option keys load_settings reads besides detail::cloud_knob_keys.
+constexpr std::string_view option_keys[]{"api_key", "api_url", "target", "snapshot", "workdir", "poll_interval_ms"};
+
+}  // namespace
 
 daytona_settings load_settings(const boost::json::object& driver_options, const env_lookup& env) {
+  detail::reject_unknown_driver_options(driver_options, "daytona", {option_keys, detail::cloud_knob_keys});
   const detail::json_reader read{driver_options, "daytona driver options"};
   daytona_settings s;
   s.api_key = read.optional_string("api_key").value_or(env("DAYTONA_API_KEY").value_or(""));

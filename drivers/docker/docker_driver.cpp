@@ -6,6 +6,7 @@
 #include "drivers/docker/images.hpp"
 #include "drivers/docker/requests.hpp"
 #include "drivers/docker/sleep.hpp"
+#include "driver_option_keys.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -67,7 +68,12 @@ std::size_t limit(const detail::json_reader& read, std::string_view key, std::si
   return static_cast<std::size_t>(value);
 }
 
+// The driver option keys settings_from and the constructor read (docker_driver.hpp).
+constexpr std::string_view option_keys[]{"host",        "default_image", "registry_auth", "max_creates",
+                                         "max_execs", "max_destroys",  "max_running"};
+
 engine_settings settings_from(const ClientOptions& options) {
+  detail::reject_unknown_driver_options(options.driver_options, backend_name, {option_keys});
   const detail::json_reader read{options.driver_options, "docker driver options"};
   auto limits = default_limits();
   limits.creates_in_flight = limit(read, "max_creates", limits.creates_in_flight);

@@ -12,9 +12,13 @@ namespace {
 constexpr std::array<std::string_view, 7> shared_host_domains{
     "e2b.app", "e2b.dev", "e2b.pro", "e2b-staging.dev", "e2b-tango.dev", "e2b-juliett.dev", "foxtrot-2.e2b.dev"};
 
+// The driver option keys load_settings reads besides detail::cloud_knob_keys.
+constexpr std::string_view option_keys[]{"api_key", "domain", "api_url", "envd_url", "template", "user", "workdir"};
+
 }  // namespace
 
 e2b_settings load_settings(const boost::json::object& driver_options, const env_lookup& env) {
+  detail::reject_unknown_driver_options(driver_options, "e2b", {option_keys, detail::cloud_knob_keys});
   const detail::json_reader read{driver_options, "e2b driver options"};
   e2b_settings s;
   s.api_key = read.optional_string("api_key").value_or(env("E2B_API_KEY").value_or(""));

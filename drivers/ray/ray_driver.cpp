@@ -7,6 +7,7 @@
 #include "drivers/ray/ray_errors.hpp"
 #include "drivers/ray/ray_sandbox.hpp"
 #include "drivers/ray/token.hpp"
+#include "driver_option_keys.hpp"
 #include "json_fields.hpp"
 #include "log.hpp"
 #include "owner_labels.hpp"
@@ -60,7 +61,11 @@ http::admission_limits ray_limits() {
   return {.creates_in_flight = 64, .execs_in_flight = 512, .destroys_in_flight = 32};
 }
 
+// The driver option keys make_context reads.
+constexpr std::string_view option_keys[]{"address", "auth_token", "root"};
+
 std::shared_ptr<ray_context> make_context(const ClientOptions& options) {
+  detail::reject_unknown_driver_options(options.driver_options, backend_name, {option_keys});
   const detail::json_reader read{options.driver_options, "ray driver options"};
   auto pool = http::make_connection_pool();
   auto token = read.optional_string("auth_token");

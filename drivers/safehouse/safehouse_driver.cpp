@@ -82,6 +82,7 @@ local::local_flavor safehouse_flavor(const process::environment& host_env,
         scrub_safehouse_variables(spec.env);
         spec.argv = safehouse_argv(safehouse, config.workdir, config.paths.tmp().string(), std::move(spec.argv));
       },
+      .option_keys = {"assume_macos"},  // read above
   };
 }
 

@@ -29,10 +29,17 @@ std::optional<std::string> first_of(std::optional<std::string> a, std::optional<
   return a ? a : b;
 }
 
+// The driver option keys load_settings reads besides detail::cloud_knob_keys.
+constexpr std::string_view option_keys[]{"api_key",  "personal_access_token", "organization_id", "project_id",
+                                         "config_dir", "api_url", "sandbox_api_url", "namespace", "proxy_url",
+                                         "image", "user", "workdir", "snapshot_type", "snapshot_wait",
+                                         "poll_interval_ms", "snapshot_timeout_ms"};
+
 }  // namespace
 
 tensorlake_settings load_settings(const boost::json::object& driver_options, const env_lookup& env,
                                   const std::optional<std::filesystem::path>& config_dir) {
+  detail::reject_unknown_driver_options(driver_options, "tensorlake", {option_keys, detail::cloud_knob_keys});
   const detail::json_reader read{driver_options, "tensorlake driver options"};
   tensorlake_settings s;
   s.api_url = trimmed_url(first_of(read.optional_string("api_url"), env("TENSORLAKE_API_URL")).value_or(s.api_url));
