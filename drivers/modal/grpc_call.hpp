@@ -2,17 +2,20 @@
 // every completion is posted back to the executor of the coroutine that awaits it, so
 // driver code never runs on a grpc thread. Asio cancellation (a cancellation slot, as
 // used by `||`, first_of or a timer race) cancels the grpc call (TryCancel); the
-// awaiting coroutine then sees operation_aborted.
+// awaiting coroutine then sees operation_aborted. Every call is recorded in its
+// execution context's call_registry (grpc_calls.hpp) from start to grpc's final
+// callback, so destroying the context cancels and waits for it instead of leaving a
+// grpc thread to post into freed memory.
 #pragma once
 
+#include "drivers/modal/grpc_calls.hpp"
+
 #include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -25,33 +28,20 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <utility>
 
 namespace sbx::drivers::modal {
 
 namespace grpc_bridge {
 
-namespace asio = boost::asio;
-
-/// `handler` wrapped so that grpc's threads can invoke it: the call posts the handler
-/// (with `args`) to its associated executor, where its cancellation slot is cleared
-/// first. Copyable (std::function needs that); invoke it at most once.
-template <class Handler>
-auto posting(Handler handler) {
-  auto executor = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
-  auto shared = std::make_shared<Handler>(std::move(handler));
-  return [shared, executor](auto... args) {
-    asio::post(executor, [shared, args...]() mutable {
-      asio::get_associated_cancellation_slot(*shared).clear();
-      (*shared)(std::move(args)...);
-    });
-  };
-}
-
 /// Throws operation_aborted (what an Asio cancellation of a call looks like).
 [[noreturn]] inline void throw_aborted() {
   throw boost::system::system_error(asio::error::operation_aborted);
+}
+
+/// The status a call gets when its execution context is already shutting down.
+inline grpc::Status shut_down_status() {
+  return {grpc::StatusCode::CANCELLED, "the execution context is shutting down"};
 }
 
 }  // namespace grpc_bridge
@@ -73,15 +63,25 @@ boost::asio::awaitable<grpc::Status> run_unary(std::shared_ptr<unary_call<Reques
   namespace asio = boost::asio;
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
       [call, start = std::move(start)](auto handler) mutable {
+        const auto executor = asio::get_associated_executor(handler);
+        auto& calls = grpc_bridge::call_registry::of(executor);
         auto slot = asio::get_associated_cancellation_slot(handler);
         if (slot.is_connected())
           slot.assign([call](asio::cancellation_type) {
             call->cancelled = true;
             call->context.TryCancel();
           });
-        auto done = grpc_bridge::posting(std::move(handler));
+        grpc_bridge::completion done(calls, std::move(handler));
+        if (!calls.add(&call->context, call)) {
+          done(grpc_bridge::shut_down_status());
+          return;
+        }
         start(&call->context, &call->request, &call->response,
-              std::function<void(grpc::Status)>([call, done](grpc::Status status) mutable { done(std::move(status)); }));
+              std::function<void(grpc::Status)>([call, done, &calls, executor](grpc::Status status) mutable {
+                done(std::move(status));
+                auto* context = &call->context;
+                calls.finish(context, executor, std::move(call));  // the last touch of either
+              }));
       },
       asio::use_awaitable);
 }
@@ -89,16 +89,28 @@ boost::asio::awaitable<grpc::Status> run_unary(std::shared_ptr<unary_call<Reques
 /// A server-streaming call. Each read is started from grpc's own OnReadDone reaction
 /// (the first one before StartCall), so a read is always pending until the stream ends
 /// and grpc never finishes the call under a reader; messages wait in a queue until
-/// next() takes them. Destroying the reader cancels a call still running.
+/// next() takes them. Destroying the reader cancels a call still running. Await it
+/// from the executor it was opened with.
 template <class Request, class Response>
 class stream_reader {
  public:
   /// `configure(context)` sets metadata and deadline; `start(context, request, reactor)`
-  /// issues the call through a stub's async() interface.
+  /// issues the call through a stub's async() interface; the call registry of
+  /// `executor`'s context records it, and its state is released there. When the
+  /// execution context is already shutting down, nothing starts and the stream ends at
+  /// once with CANCELLED.
   template <class Configure, class Start>
-  stream_reader(Request request, Configure configure, Start start) : state_(std::make_shared<reactor>()) {
+  stream_reader(const boost::asio::any_io_executor& executor, Request request, Configure configure, Start start)
+      : state_(std::make_shared<reactor>()) {
+    state_->executor = executor;
+    state_->calls = &grpc_bridge::call_registry::of(executor);
     state_->request = std::move(request);
     configure(state_->context);
+    if (!state_->calls->add(&state_->context, state_)) {
+      state_->ended = state_->done = true;
+      state_->status = grpc_bridge::shut_down_status();
+      return;
+    }
     state_->self = state_;
     start(&state_->context, &state_->request, state_.get());
     state_->StartRead(&state_->message);
@@ -149,17 +161,26 @@ class stream_reader {
       if (wake) wake();
     }
     void OnDone(const grpc::Status& s) override {
+      std::function<void()> wake;
       std::function<void(grpc::Status)> handler;
       {
         std::lock_guard lock(mutex);
         status = s;
-        done = true;
+        ended = done = true;
+        wake = std::move(waiter);
         handler = std::move(on_done);
       }
+      if (wake) wake();
       if (handler) handler(s);
-      auto keep = std::move(self);  // the last reference may be this one
+      // Copies first: once finished, the executor's thread may release this reactor.
+      auto* registry = calls;
+      auto* call = &context;
+      const auto owner_executor = executor;
+      registry->finish(call, owner_executor, std::move(self));
     }
 
+    boost::asio::any_io_executor executor;  // where the reactor is released
+    grpc_bridge::call_registry* calls = nullptr;
     grpc::ClientContext context;
     Request request;
     Response message;  // the pending read's target (grpc threads only)
@@ -185,14 +206,14 @@ class stream_reader {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
         [r](auto handler) {
           connect_cancellation(r, handler);
-          auto done = grpc_bridge::posting(std::move(handler));
+          grpc_bridge::completion done(*r->calls, std::move(handler));
           std::unique_lock lock(r->mutex);
           if (!r->ready.empty() || r->ended) {
             lock.unlock();
             done();
             return;
           }
-          r->waiter = [done]() mutable { done(); };
+          r->waiter = done;
         },
         asio::use_awaitable);
   }
@@ -203,7 +224,7 @@ class stream_reader {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(grpc::Status)>(
         [r](auto handler) {
           connect_cancellation(r, handler);
-          auto done = grpc_bridge::posting(std::move(handler));
+          grpc_bridge::completion done(*r->calls, std::move(handler));
           std::unique_lock lock(r->mutex);
           if (r->done) {
             auto status = r->status;
@@ -211,7 +232,7 @@ class stream_reader {
             done(std::move(status));
             return;
           }
-          r->on_done = [done](grpc::Status status) mutable { done(std::move(status)); };
+          r->on_done = done;
         },
         asio::use_awaitable);
   }

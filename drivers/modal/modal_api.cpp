@@ -114,6 +114,7 @@ awaitable<std::string> control_api::registry_image(const std::string& app_id, co
   const auto created = co_await unary<api::ImageGetOrCreateRequest, api::ImageGetOrCreateResponse>(
       policy("create", "ImageGetOrCreate"), image_request(app_id, image, settings_.image_builder_version),
       SBX_MODAL_START(stub, ImageGetOrCreate));
+  const auto executor = co_await asio::this_coro::executor;
   std::optional<api::GenericResult> result;
   if (created.has_result() && has_ended(created.result())) result = created.result();
   std::string last_entry;
@@ -124,7 +125,7 @@ awaitable<std::string> control_api::registry_image(const std::string& app_id, co
     join.set_last_entry_id(last_entry);
     const auto headers = &headers_;
     stream_reader<api::ImageJoinStreamingRequest, api::ImageJoinStreamingResponse> stream(
-        std::move(join),
+        executor, std::move(join),
         [headers](grpc::ClientContext& c) {
           for (const auto& [name, value] : *headers) c.AddMetadata(name, value);
           c.set_deadline(std::chrono::system_clock::now() + long_poll_deadline);
@@ -244,10 +245,10 @@ awaitable<void> router_client::stdin_write(router::TaskExecStdinWriteRequest req
 }
 
 stream_reader<router::TaskExecStdioReadRequest, router::TaskExecStdioReadResponse> router_client::stdio_read(
-    router::TaskExecStdioReadRequest request) const {
+    const asio::any_io_executor& executor, router::TaskExecStdioReadRequest request) const {
   auto* stub = stub_.get();
   const auto* headers = &headers_;
-  return {std::move(request),
+  return {executor, std::move(request),
           [headers](grpc::ClientContext& c) {
             for (const auto& [name, value] : *headers) c.AddMetadata(name, value);
           },

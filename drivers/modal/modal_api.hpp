@@ -136,9 +136,9 @@ class router_client {
   awaitable<void> exec_start(router::TaskExecStartRequest request, const char* op) const;
   /// TaskExecStdinWrite of `data` at `offset`, closing stdin when `eof`.
   awaitable<void> stdin_write(router::TaskExecStdinWriteRequest request, const char* op) const;
-  /// Opens TaskExecStdioRead for one stream from byte `offset`.
+  /// Opens TaskExecStdioRead for one stream from byte `offset`, to be read on `executor`.
   stream_reader<router::TaskExecStdioReadRequest, router::TaskExecStdioReadResponse> stdio_read(
-      router::TaskExecStdioReadRequest request) const;
+      const boost::asio::any_io_executor& executor, router::TaskExecStdioReadRequest request) const;
   /// TaskExecWait until the command exits (each attempt long-polls for up to 55 s).
   awaitable<int> exec_wait(const std::string& task_id, const std::string& exec_id, const char* op) const;
   /// TaskSnapshotFilesystem → image id.

@@ -60,9 +60,10 @@ asio::awaitable<void> feed_input(const router_client& router, const std::string&
 // Hands one output stream to `on_output` until it ends, reopening it where it broke.
 asio::awaitable<void> read_output(const router_client& router, const std::string& task_id, const std::string& exec_id,
                                   output_stream which, const output_handler& on_output) {
+  const auto executor = co_await asio::this_coro::executor;
   std::uint64_t offset = 0;
   for (int reopened = 0;; ++reopened) {
-    auto stream = router.stdio_read(read_request(task_id, exec_id, offset, which));
+    auto stream = router.stdio_read(executor, read_request(task_id, exec_id, offset, which));
     router::TaskExecStdioReadResponse message;
     while (co_await stream.next(message)) {
       offset += message.data().size();

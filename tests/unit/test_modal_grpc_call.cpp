@@ -1,6 +1,8 @@
 // The gRPC-to-Asio bridge of the Modal driver against an in-process server: results
-// arrive on the caller's executor, and an Asio cancellation cancels the gRPC call
-// itself (the server sees it), for unary calls and server streams alike.
+// arrive on the caller's executor, an Asio cancellation cancels the gRPC call itself
+// (the server sees it), for unary calls and server streams alike, and destroying the
+// io_context with calls in flight cancels them and waits for grpc (ASan/UBSan builds
+// catch a grpc thread touching the destroyed context).
 #if SBX_WITH_MODAL
 #include "drivers/modal/modal_api.hpp"
 #include "modal_api.grpc.pb.h"
@@ -9,6 +11,8 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,11 +58,13 @@ class scripted_service final : public mdl::api::ModalClient::Service {
     return hang(call);
   }
 
+  std::atomic<int> hanging_calls{0};
   std::atomic<int> cancelled_calls{0};
   std::string token_seen;
 
  private:
   grpc::Status hang(grpc::ServerContext* call) {
+    ++hanging_calls;
     while (!call->IsCancelled()) std::this_thread::sleep_for(5ms);
     ++cancelled_calls;
     return grpc::Status::CANCELLED;
@@ -150,5 +156,20 @@ TEST_CASE("modal grpc bridge: a cancelled call ends in operation_aborted", "[mod
     co_return false;
   }());
   CHECK(aborted);
+}
+
+TEST_CASE("modal grpc bridge: destroying the io_context cancels the calls in flight and waits for them", "[modal]") {
+  loopback_server server;
+  const mdl::control_api api(server.settings());
+  {
+    asio::io_context context;
+    auto call = [&]() -> asio::awaitable<void> { co_await api.app_id("hang"); };
+    auto build = [&]() -> asio::awaitable<void> { co_await api.registry_image("ap-1", "python:3.12-slim"); };
+    asio::co_spawn(context, call(), asio::detached);
+    asio::co_spawn(context, build(), asio::detached);
+    for (int i = 0; i < 1000 && server.service.hanging_calls < 2; ++i) context.run_for(10ms);
+    REQUIRE(server.service.hanging_calls == 2);
+  }  // destroyed with a unary call and a server stream pending
+  CHECK(eventually([&] { return server.service.cancelled_calls == 2; }));
 }
 #endif
