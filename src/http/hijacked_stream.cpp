@@ -55,10 +55,16 @@ boost::asio::awaitable<std::size_t> hijacked_stream::read_some(boost::asio::muta
 
 boost::asio::awaitable<void> hijacked_stream::write(boost::asio::const_buffer buf) {
   impl* p = impl_.get();
-  if (!p || !p->conn.get())
-    throw SandboxConnectionError("write on a closed upgraded connection", {.retryable = false});
+  const auto closed = [] { return SandboxConnectionError("write on a closed upgraded connection", {.retryable = false}); };
+  if (!p || !p->conn.get()) throw closed();
   auto [ec, n] = co_await p->conn.get()->write_raw(buf);
-  if (ec) fail(*p, ec);
+  // Aborted because the reading side saw the end of the stream and closed it: not a
+  // cancellation of this write.
+  if (ec == boost::asio::error::operation_aborted && !p->conn.get()) throw closed();
+  if (ec == boost::asio::error::operation_aborted) fail(*p, ec);
+  // Otherwise the connection stays open: the peer may have stopped reading (a command
+  // that exits before reading all its input) while its output still waits to be read.
+  if (ec) throw_transport_error(ec, phase::stream, p->site.view());
 }
 
 void hijacked_stream::close_write() {

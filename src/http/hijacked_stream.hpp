@@ -33,7 +33,9 @@ class hijacked_stream {
   /// boost::system::system_error(operation_aborted)). Errors: SandboxConnectionError.
   boost::asio::awaitable<std::size_t> read_some(boost::asio::mutable_buffer buf);
 
-  /// Writes all of `buf`. Cancellation and errors as read_some().
+  /// Writes all of `buf`. Cancellation as read_some(). Errors: SandboxConnectionError;
+  /// the connection stays open for reading what the peer sent before it stopped
+  /// reading.
   boost::asio::awaitable<void> write(boost::asio::const_buffer buf);
 
   /// Half-closes the sending side so the peer sees end of input (stdin EOF) while
