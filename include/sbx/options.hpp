@@ -64,11 +64,13 @@ struct ResolvedOptions {
 };
 
 /// Per-client settings. Defaults suit a harness on one machine; drivers document the
-/// keys they read from `driver_options` and the environment variables they honour.
+/// keys they read from `driver_options` and the environment variables they honour. A
+/// key the backend does not read is refused (SandboxConfigurationError naming it and
+/// the valid keys) when the client is made.
 struct ClientOptions {
   std::optional<std::chrono::milliseconds> exec_timeout;  // default for exec; unset: none
   std::chrono::milliseconds create_timeout{std::chrono::minutes(5)};
-  boost::json::object driver_options;  // e.g. {"base_url": "...", "api_key": "..."}
+  boost::json::object driver_options;  // e.g. {"api_url": "...", "api_key": "..."}
 };
 
 }  // namespace sbx
