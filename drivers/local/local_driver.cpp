@@ -143,7 +143,7 @@ awaitable<SweepReport> local_driver::sweep() {
       report.removed.push_back(paths.id);
     }
   }
-  spare_pool::remove_abandoned(base_);
+  spare_pool::remove_all(base_);
   co_return report;
 }
 

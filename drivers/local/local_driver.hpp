@@ -47,7 +47,7 @@ class local_driver final : public Driver {
   /// Removes the sandboxes under the base directory whose owner process is gone (on
   /// this host) or whose deadline passed. Background processes that an
   /// orphan's commands left behind are not tracked across processes and survive.
-  /// Also removes the spare directories of processes that no longer exist.
+  /// Also removes the spare directories kept for new sandboxes (spare_pool.hpp).
   awaitable<SweepReport> sweep() override;
 
  private:

@@ -5,8 +5,6 @@
 #include "process/unique_fd.hpp"
 
 #include <cerrno>
-#include <charconv>
-#include <csignal>
 #include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
@@ -53,6 +51,16 @@ bool is_empty(process::unique_fd dir) noexcept {
   return empty;
 }
 
+// Opens `path` (never through a symlink) only if this user owns it, giving it `mode`.
+// Invalid when it is missing, someone else's, or cannot be changed.
+process::unique_fd open_private(const fs::path& path, int flags, mode_t mode) noexcept {
+  process::unique_fd fd(::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || st.st_uid != ::geteuid()) return {};
+  if ((st.st_mode & 07777) != mode && ::fchmod(fd.get(), mode) != 0) return {};
+  return fd;
+}
+
 bool write_all(int fd, std::string_view content) noexcept {
   while (!content.empty()) {
     const ssize_t n = ::write(fd, content.data(), content.size());
@@ -63,26 +71,20 @@ bool write_all(int fd, std::string_view content) noexcept {
   return true;
 }
 
-// The pid in a spare's name (".spare-<pid>-<random>-<n>"), or 0.
-int pool_owner(std::string_view name) {
-  if (!name.starts_with(pool_prefix)) return 0;
-  name.remove_prefix(pool_prefix.size());
-  int pid = 0;
-  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-  if (ec != std::errc{} || end == name.data() + name.size() || *end != '-') return 0;
-  return pid;
-}
-
 }  // namespace
 
 spare_pool::spare_pool(fs::path base, std::size_t capacity)
     : base_(std::move(base)),
-      prefix_(std::string(pool_prefix) + std::to_string(::getpid()) + "-" + detail::random_hex(8) + "-"),
-      capacity_(capacity) {}
-
-spare_pool::~spare_pool() {
-  for (const auto* spares : {&directories_, &files_}) {
-    for (const auto& spare : *spares) remove_host_tree(spare);
+      prefix_(std::string(pool_prefix) + detail::random_hex(12) + "-"),
+      capacity_(capacity) {
+  std::error_code ec;
+  for (fs::directory_iterator it(base_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->path().filename().native().starts_with(pool_prefix)) continue;
+    std::error_code type_error;
+    const auto type = it->symlink_status(type_error).type();
+    auto& spares = type == fs::file_type::directory ? directories_ : files_;
+    if (type_error || (type != fs::file_type::directory && type != fs::file_type::regular)) continue;
+    if (spares.size() < capacity_) spares.push_back(it->path());
   }
 }
 
@@ -109,6 +111,14 @@ bool spare_pool::take_directory(const fs::path& target) noexcept {
   try {
     fs::path spare = pop(directories_);
     if (spare.empty()) return false;
+    // Spares outlive processes: one that is not ours or not empty (a command that
+    // escaped its sandbox wrote into it) is dropped.
+    process::unique_fd fd = open_private(spare, O_RDONLY | O_DIRECTORY, 0700);
+    if (!fd) return false;  // gone, or someone else's: forgotten
+    if (!is_empty(std::move(fd))) {
+      remove_host_tree(spare);
+      return false;
+    }
     if (const int error = rename_no_replace(spare, target)) {
       if (error != ENOENT) push(directories_, std::move(spare));
       return false;
@@ -125,7 +135,7 @@ int spare_pool::place_file(const fs::path& target, std::string_view content) noe
     if (spare.empty()) return -1;
     // Overwritten, then cut to length: truncating to zero first would make ext4
     // allocate the file's blocks at close (its replace-by-truncate heuristic).
-    const process::unique_fd fd(::open(spare.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+    const process::unique_fd fd = open_private(spare, O_WRONLY, 0600);
     if (!fd || !write_all(fd.get(), content) || ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) {
       ::unlink(spare.c_str());
       return -1;
@@ -148,11 +158,9 @@ std::error_code spare_pool::retire_directory(const fs::path& dir) noexcept {
   try {
     // Opened, not chmod(2)ed by path: a command may have put a symlink where the
     // directory was.
-    process::unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    process::unique_fd fd = open_private(dir, O_RDONLY | O_DIRECTORY, 0700);
     if (!fd && errno == ENOENT) return {};
-    struct stat st {};
-    if (!fd || ::fstat(fd.get(), &st) != 0) return remove_host_tree(dir);
-    if ((st.st_mode & 07777) != 0700 && ::fchmod(fd.get(), 0700) != 0) return remove_host_tree(dir);
+    if (!fd) return remove_host_tree(dir);
     if (!is_empty(std::move(fd)) && empty_directory(dir)) return remove_host_tree(dir);
     fs::path slot = next_slot(directories_);
     if (slot.empty() || ::rename(dir.c_str(), slot.c_str()) != 0) return remove_host_tree(dir);
@@ -177,12 +185,11 @@ std::error_code spare_pool::retire_file(const fs::path& file) noexcept {
   return {};
 }
 
-std::size_t spare_pool::remove_abandoned(const fs::path& base) noexcept {
+std::size_t spare_pool::remove_all(const fs::path& base) noexcept {
   std::size_t removed = 0;
   std::error_code ec;
   for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
-    const int pid = pool_owner(it->path().filename().native());
-    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    if (!it->path().filename().native().starts_with(pool_prefix)) continue;
     if (!remove_host_tree(it->path())) ++removed;
   }
   return removed;

@@ -2,14 +2,16 @@
 //
 // Why: on ext4 (the usual /tmp) creating an inode next to many recently freed ones is
 // slow, because the allocator skips every inode freed in the last seconds and reads
-// its inode table entry to find that out. A fan-out that creates and removes three
-// inodes per sandbox spent half of its CPU there (perf: recently_deleted,
-// find_inode_bit). Renaming an emptied directory back into place allocates nothing.
+// its inode table entry to find that out (a fan-out that created and removed three
+// inodes per sandbox spent half of its CPU there: perf's recently_deleted,
+// find_inode_bit), and removing one costs an I/O where freed blocks are discarded
+// (~1 ms each here). Renaming an emptied directory back into place costs neither.
 //
-// Spares wait beside the sandboxes as <base>/.spare-<pid>-<random>-<n> (renames within
-// one directory are the cheapest), belong to one driver of one process, and are
-// removed when the last sandbox of that driver is gone. A sweep removes the spares of
-// processes that no longer exist. Thread-safe.
+// Spares wait beside the sandboxes as <base>/.spare-<random>-<n> (renames within one
+// directory are the cheapest) and belong to the base directory, not to a process: a
+// driver adopts the spares it finds when it starts and leaves its own when it goes,
+// so the next run finds them too. Taking a spare is a rename, so two processes can
+// never get the same one. A sweep (`sbx gc`) removes them all. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -25,10 +27,8 @@ namespace sbx::drivers::local {
 class spare_pool {
  public:
   /// A pool for sandboxes under `base` keeping at most `capacity` directories and as
-  /// many files.
+  /// many files, starting with the spares already there.
   explicit spare_pool(std::filesystem::path base, std::size_t capacity = 4096);
-  /// Removes every spare.
-  ~spare_pool();
   spare_pool(const spare_pool&) = delete;
   spare_pool& operator=(const spare_pool&) = delete;
 
@@ -52,9 +52,9 @@ class spare_pool {
   /// error. Returns the failure to remove.
   std::error_code retire_file(const std::filesystem::path& file) noexcept;
 
-  /// Removes the spares under `base` whose process no longer exists on this host.
-  /// Returns how many were removed.
-  static std::size_t remove_abandoned(const std::filesystem::path& base) noexcept;
+  /// Removes every spare under `base`, this pool's and any other's (a pool that loses
+  /// a spare this way just makes a new directory). Returns how many were removed.
+  static std::size_t remove_all(const std::filesystem::path& base) noexcept;
 
  private:
   // Reserves a name for one more of `spares`; empty when that kind is at capacity.

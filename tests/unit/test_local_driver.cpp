@@ -372,38 +372,45 @@ TEST_CASE("local sandbox: a symlink put where the workdir was is removed, not fo
   CHECK(fs::status(outside).permissions() == (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
 }
 
-TEST_CASE("local driver: its spare directories go with it; a sweep removes dead processes' spares", "[local]") {
+TEST_CASE("local driver: spares outlive the driver for the next one; a sweep removes them", "[local]") {
   const fs::path root = fs::temp_directory_path() / ("sbx-local-test-" + sbx::detail::random_hex(8));
   asio::io_context context;
+  const auto make_driver = [&] {
+    return std::make_unique<local_driver>(context.get_executor(),
+                                          sbx::ClientOptions{.driver_options = {{"root", root.string()}}});
+  };
+  const auto create = [&](local_driver& driver) {
+    return sbx::blocking::run(context, driver.create({.labels = sbx::detail::owner_labels(600s)}));
+  };
+  ino_t recycled = 0;
   {
-    local_driver driver(context.get_executor(), {.driver_options = {{"root", root.string()}}});
-    auto sandbox = sbx::blocking::run(context, driver.create({.labels = sbx::detail::owner_labels(600s)}));
+    auto driver = make_driver();
+    auto sandbox = create(*driver);
+    recycled = inode_of(sandbox->workdir());
     sbx::blocking::run(context, sandbox->destroy());
-    CHECK(sandbox_pieces(root).empty());
-    CHECK_FALSE(fs::is_empty(root));  // the spares
-
-    // A pool left by a process that is gone (a reaped child's pid).
-    const auto [status, out] = [&] {
-      auto probe = sbx::blocking::run(context, driver.create({.labels = sbx::detail::owner_labels(600s)}));
-      std::string text;
-      const auto result = sbx::blocking::run(context, probe->exec({.argv = {"/bin/sh", "-c", "echo $$"},
-                                                                   .on_output = [&](sbx::output_stream, std::string_view chunk) {
-                                                                     text.append(chunk);
-                                                                   }}));
-      sbx::blocking::run(context, probe->destroy());
-      return std::pair{result, text};
-    }();
-    REQUIRE(status.exit_code == 0);
-    const fs::path abandoned = root / (".spare-" + std::to_string(std::stoi(out)) + "-0123abcd");
-    fs::create_directories(abandoned / "0");
-    const fs::path foreign = root / ".spare-notapid";
-    fs::create_directories(foreign);
-    sbx::blocking::run(context, driver.sweep());
-    CHECK_FALSE(fs::exists(abandoned));
-    CHECK(fs::exists(foreign));  // not a pool's name: left alone
-    fs::remove(foreign);
-    CHECK_FALSE(fs::is_empty(root));  // this process's own pool stays
   }
+  CHECK(sandbox_pieces(root).empty());
+  CHECK_FALSE(fs::is_empty(root));  // the spares stay
+
+  // Spares that are someone else's business are not adopted: not empty, or a symlink.
+  const fs::path planted = root / ".spare-planted";
+  fs::create_directories(planted / "secret");
+  fs::create_directory_symlink("/etc", root / ".spare-link");
+
+  auto driver = make_driver();
+  std::vector<std::unique_ptr<sbx::SandboxSession>> sandboxes;
+  std::set<ino_t> directories;
+  for (int i = 0; i < 4; ++i) {
+    sandboxes.push_back(create(*driver));
+    CHECK(fs::is_empty(sandboxes.back()->workdir()));
+    directories.insert(inode_of(sandboxes.back()->workdir()));
+    directories.insert(inode_of(sandboxes.back()->scratch_dir()));
+  }
+  CHECK(directories.contains(recycled));  // as a workdir or a tmp directory
+  CHECK(fs::exists("/etc/passwd"));
+  for (auto& sandbox : sandboxes) sbx::blocking::run(context, sandbox->destroy());
+
+  sbx::blocking::run(context, driver->sweep());
   CHECK(fs::is_empty(root));
   fs::remove_all(root);
 }
