@@ -67,11 +67,11 @@ awaitable<bool> interrupt_guard::run(awaitable<void> operation) {
     const auto [error, signal_number] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (run->done) break;
     if (!error) {
-      if (interrupted) {
+      if (interrupted_) {
         detail::log(log_level::warning, "second signal: exiting without finishing the cleanup");
         std::_Exit(exit_interrupted);
       }
-      interrupted = true;
+      interrupted_ = interrupted = true;
       detail::log(log_level::info, "signal " + std::to_string(signal_number) +
                                        ": cancelling the work in flight and destroying live sandboxes");
     } else {
@@ -80,7 +80,8 @@ awaitable<bool> interrupt_guard::run(awaitable<void> operation) {
     run->stop.emit(asio::cancellation_type::terminal);
   }
   if (interrupted) {
-    co_await wait_for_dropped_sandboxes();
+    // The wind-down goes on under this guard, so that a second signal still ends it.
+    co_await this->run(wait_for_dropped_sandboxes());
     co_return true;
   }
   if (run->failure) std::rethrow_exception(run->failure);
@@ -102,8 +103,9 @@ int run_interruptible(std::function<awaitable<int>()> main) {
     interrupt_guard guard(co_await asio::this_coro::executor);
     int status = 0;
     auto run_body = [&]() -> awaitable<void> { status = co_await body(); };
-    const bool interrupted = co_await guard.run(run_body());
-    co_await wait_for_dropped_sandboxes();
+    bool interrupted = co_await guard.run(run_body());
+    // Under the guard: a signal while dropped sandboxes are destroyed is handled too.
+    if (!interrupted) interrupted = co_await guard.run(wait_for_dropped_sandboxes());
     co_return interrupted ? exit_interrupted : status;
   }(std::move(main)));
 }

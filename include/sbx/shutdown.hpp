@@ -41,13 +41,16 @@ class interrupt_guard {
   /// operation gets a terminal cancellation and is awaited until it has wound down,
   /// then the background destroys of the sandboxes it dropped are awaited too
   /// (wait_for_dropped_sandboxes). A second signal meanwhile ends the process at once
-  /// with exit_interrupted. Returns true when interrupted. Cancelling run() stops the
-  /// operation the same way (and returns false). Errors: the operation's, except
-  /// after an interruption (its cancellation error is expected then).
+  /// with exit_interrupted, and so does any signal during a later run() of this guard
+  /// (e.g. the cleanup a harness does itself after an interruption: run it here).
+  /// Returns true when this run was interrupted. Cancelling run() stops the operation
+  /// the same way (and returns false). Errors: the operation's, except after an
+  /// interruption (its cancellation error is expected then).
   awaitable<bool> run(awaitable<void> operation);
 
  private:
   boost::asio::signal_set signals_;
+  bool interrupted_ = false;  // a signal was received: the next one exits at once
 };
 
 /// Waits until every Sandbox of this process that was dropped while alive (so is being
@@ -57,7 +60,7 @@ class interrupt_guard {
 awaitable<void> wait_for_dropped_sandboxes();
 
 /// Runs `main` on a fresh single-threaded io_context on the calling thread under an
-/// interrupt_guard, then waits for dropped sandboxes. Returns main's value, or
+/// interrupt_guard, then waits for dropped sandboxes (still under it). Returns main's value, or
 /// exit_interrupted when SIGINT or SIGTERM stopped it (after the cleanup). Errors:
 /// whatever `main` throws when not interrupted.
 int run_interruptible(std::function<awaitable<int>()> main);

@@ -35,11 +35,11 @@ inline bool in_ci() {
 }
 
 /// A child process started with posix_spawn: this process's environment plus `extra_env`,
-/// stdout into `stdout_path` (or inherited when empty), stderr inherited.
+/// stdout into `stdout_path` and stderr into `stderr_path` (each inherited when empty).
 class child_process {
  public:
   child_process(std::vector<std::string> argv, const std::map<std::string, std::string>& extra_env,
-                const std::string& stdout_path = {}) {
+                const std::string& stdout_path = {}, const std::string& stderr_path = {}) {
     std::vector<std::string> env;
     for (char** e = environ; *e; ++e) {
       const std::string entry(*e);
@@ -56,6 +56,8 @@ class child_process {
     posix_spawn_file_actions_init(&actions);
     if (!stdout_path.empty())
       posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!stderr_path.empty())
+      posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int rc = ::posix_spawn(&pid_, argv_ptrs[0], &actions, nullptr, argv_ptrs.data(), env_ptrs.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
