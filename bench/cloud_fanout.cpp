@@ -145,6 +145,12 @@ library_result run_library(const settings& s, const json::object& driver_options
   return r;
 }
 
+// Requests the fake has served so far.
+std::uint64_t served_requests(const sbx_bench::provider_profile& profile, const sbx_fake::fake_launcher& fake) {
+  if (profile.served_requests) return profile.served_requests(fake.url());
+  return fake.stats().at("requests").to_number<std::uint64_t>();
+}
+
 // "http://127.0.0.1:PORT" → PORT.
 unsigned short port_of(const std::string& url) {
   return static_cast<unsigned short>(std::stoi(url.substr(url.rfind(':') + 1)));
@@ -186,12 +192,12 @@ int main(int argc, char** argv) try {
 
   std::optional<sbx_bench::raw_result> raw;
   if (profile.raw) raw = sbx_bench::run_raw_chains("127.0.0.1", port_of(fake.url()), *profile.raw, s.count, s.connections);
-  const auto after_raw = fake.stats().at("requests").to_number<std::uint64_t>();
+  const auto after_raw = served_requests(profile, fake);
 
   const auto rss_before = fanout::current_rss_bytes();
   const auto lib = run_library(s, profile.driver_options(fake.url()));
   const auto peak_rss = fanout::peak_rss_bytes();
-  const auto lib_requests = fake.stats().at("requests").to_number<std::uint64_t>() - after_raw;
+  const auto lib_requests = served_requests(profile, fake) - after_raw;
   const auto left_live = fake.live_sandboxes();
 
   const double per_sandbox = s.count ? static_cast<double>(lib_requests) / static_cast<double>(s.count) : 0;

@@ -31,6 +31,12 @@ json::object modal_options(const std::string& control_url) {
   return {{"server_url", info.at("grpc_url")}, {"token_id", modal_token_id}, {"token_secret", modal_token_secret}};
 }
 
+// The gRPC calls the Modal fake has served.
+std::uint64_t modal_calls(const std::string& control_url) {
+  const auto info = json::parse(sbx_fake::plain_request(control_url, "GET", "/_fake/modal").body);
+  return info.at("calls").to_number<std::uint64_t>();
+}
+
 }  // namespace
 
 provider_profile profile_for(const std::string& provider, const sandbox_work& work) {
@@ -39,7 +45,7 @@ provider_profile profile_for(const std::string& provider, const sandbox_work& wo
   if (provider == "daytona") return {{"--api-key", daytona_key}, daytona_options, std::nullopt};
   if (provider == "tensorlake") return {{"--api-key", tensorlake_key}, tensorlake_options, std::nullopt};
   if (provider == "modal")
-    return {{"--token-id", modal_token_id, "--token-secret", modal_token_secret}, modal_options, std::nullopt};
+    return {{"--token-id", modal_token_id, "--token-secret", modal_token_secret}, modal_options, std::nullopt, modal_calls};
   throw std::invalid_argument("unknown provider '" + provider + "' (known: e2b, daytona, tensorlake, modal)");
 }
 

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct provider_profile {
   std::vector<std::string> fake_args;
   boost::json::object (*driver_options)(const std::string& fake_url);
   std::optional<raw_protocol> raw;  // none: the ratio is taken against the latency floor only
+  /// Requests the fake has served so far; null: the "requests" of GET /_fake/stats (the
+  /// HTTP fakes). Modal's fake counts its gRPC calls apart.
+  std::uint64_t (*served_requests)(const std::string& fake_url) = nullptr;
 };
 
 /// The sandbox's work in every profile: exec `command`, write `content` to `path`, read it.
