@@ -13,7 +13,8 @@
 // The design follows what Asio's own I/O services do at shutdown. One `call_registry`
 // service per execution context (asio::use_service) knows every grpc call started for
 // it. Its shutdown(), run by the context's destructor before any service is destroyed
-// and before the scheduler drops its queued handlers, marks the registry closed,
+// and before the scheduler drops its queued handlers (services shut down newest first;
+// the scheduler is the oldest), marks the registry closed,
 // cancels every call in flight (ClientContext::TryCancel) and blocks until grpc has
 // reported the end of each one (grpc guarantees that final callback, promptly after a
 // cancellation). Handlers whose results arrive once closed are not invoked but kept
@@ -24,6 +25,11 @@
 // context stays on a grpc thread after a delivery: the handler and its work-tracking
 // executor are moved out of the record grpc holds, never copied, and the call's own
 // state (ClientContext, and through it the channel) is released on the context too.
+//
+// Alternatives rejected: a work guard alone cannot stop an owner that destroys the
+// context without running it dry; a "target alive" flag checked by the grpc thread
+// races with the destruction unless the destroyer takes the same lock and waits,
+// which is what the service's shutdown() does at the one place Asio guarantees to call.
 #pragma once
 
 #include <boost/asio/associated_cancellation_slot.hpp>
