@@ -1,11 +1,21 @@
 #include "drivers/modal/modal_settings.hpp"
 
+#include "cloud_settings.hpp"
+#include "driver_option_keys.hpp"
 #include "json_fields.hpp"
 #include "sbx/errors.hpp"
 
 namespace sbx::drivers::modal {
+namespace {
+
+// The driver option keys load_settings reads besides detail::cloud_knob_keys.
+constexpr std::string_view option_keys[]{"token_id", "token_secret",          "server_url", "environment",
+                                         "app_name", "image_builder_version", "image",      "workdir"};
+
+}  // namespace
 
 modal_settings load_settings(const boost::json::object& driver_options, const detail::env_lookup& env) {
+  detail::reject_unknown_driver_options(driver_options, "modal", {option_keys, detail::cloud_knob_keys});
   const detail::json_reader read{driver_options, "modal driver options"};
   modal_settings s;
   s.token_id = read.optional_string("token_id").value_or(env("MODAL_TOKEN_ID").value_or(""));

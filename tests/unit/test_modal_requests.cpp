@@ -155,4 +155,18 @@ TEST_CASE("modal: settings from driver options over the environment", "[modal]")
   CHECK_THROWS_AS(mdl::require_credentials(mdl::load_settings({}, [](const char*) { return std::optional<std::string>(); })),
                   sbx::SandboxConfigurationError);
 }
+
+TEST_CASE("modal: an unknown driver option is refused, naming it but not its value", "[modal]") {
+  const sbx::detail::env_lookup no_env = [](const char*) { return std::optional<std::string>(); };
+  std::string message;
+  try {
+    mdl::load_settings(boost::json::parse(R"({"token_secrett":"as-secret-27182","max_running":4})").as_object(), no_env);
+  } catch (const sbx::SandboxConfigurationError& e) {
+    message = e.what();
+  }
+  CHECK_THAT(message, Catch::Contains("unknown key 'token_secrett'"));
+  CHECK_THAT(message, Catch::Contains("token_secret"));
+  CHECK(message.find("as-secret-27182") == std::string::npos);
+  CHECK_NOTHROW(mdl::load_settings(boost::json::parse(R"({"workdir":"/w","max_running":4})").as_object(), no_env));
+}
 #endif
