@@ -82,8 +82,8 @@ spare_pool::spare_pool(fs::path base, std::size_t capacity)
     if (!it->path().filename().native().starts_with(pool_prefix)) continue;
     std::error_code type_error;
     const auto type = it->symlink_status(type_error).type();
-    auto& spares = type == fs::file_type::directory ? directories_ : files_;
     if (type_error || (type != fs::file_type::directory && type != fs::file_type::regular)) continue;
+    auto& spares = type == fs::file_type::directory ? directories_ : files_;
     if (spares.size() < capacity_) spares.push_back(it->path());
   }
 }

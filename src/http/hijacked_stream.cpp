@@ -13,8 +13,15 @@
 namespace sbx::http {
 namespace {
 
+// Ends the stream: closes the socket (a pending operation in the other direction
+// completes with operation_aborted) without destroying the connection under it.
+void end(hijacked_stream::impl& p) noexcept {
+  if (p.conn.get()) p.conn.get()->close();
+  p.ended = true;
+}
+
 [[noreturn]] void fail(hijacked_stream::impl& p, const error_code& ec) {
-  p.conn.reset();
+  end(p);
   if (ec == boost::asio::error::operation_aborted) throw boost::system::system_error(ec);
   throw_transport_error(ec, phase::stream, p.site.view());
 }
@@ -43,10 +50,10 @@ boost::asio::awaitable<std::size_t> hijacked_stream::read_some(boost::asio::muta
     p->pending_pos += n;
     co_return n;
   }
-  if (!p->conn.get()) co_return 0;
+  if (p->ended || !p->conn.get()) co_return 0;
   auto [ec, n] = co_await p->conn.get()->read_raw(buf);
   if (ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated) {
-    p->conn.reset();
+    end(*p);
     co_return 0;
   }
   if (ec) fail(*p, ec);
@@ -56,11 +63,11 @@ boost::asio::awaitable<std::size_t> hijacked_stream::read_some(boost::asio::muta
 boost::asio::awaitable<void> hijacked_stream::write(boost::asio::const_buffer buf) {
   impl* p = impl_.get();
   const auto closed = [] { return SandboxConnectionError("write on a closed upgraded connection", {.retryable = false}); };
-  if (!p || !p->conn.get()) throw closed();
+  if (!p || p->ended || !p->conn.get()) throw closed();
   auto [ec, n] = co_await p->conn.get()->write_raw(buf);
   // Aborted because the reading side saw the end of the stream and closed it: not a
   // cancellation of this write.
-  if (ec == boost::asio::error::operation_aborted && !p->conn.get()) throw closed();
+  if (ec == boost::asio::error::operation_aborted && p->ended) throw closed();
   if (ec == boost::asio::error::operation_aborted) fail(*p, ec);
   // Otherwise the connection stays open: the peer may have stopped reading (a command
   // that exits before reading all its input) while its output still waits to be read.
@@ -68,14 +75,14 @@ boost::asio::awaitable<void> hijacked_stream::write(boost::asio::const_buffer bu
 }
 
 void hijacked_stream::close_write() {
-  if (!impl_ || !impl_->conn.get()) return;
+  if (!impl_ || impl_->ended || !impl_->conn.get()) return;
   if (impl_->conn.get()->is_tls())
     throw FeatureNotSupportedError("half-closing an upgraded TLS connection is not supported");
   impl_->conn.get()->shutdown_send();
 }
 
 void hijacked_stream::close() noexcept {
-  if (impl_) impl_->conn.reset();
+  if (impl_) end(*impl_);
 }
 
 }  // namespace sbx::http

@@ -42,7 +42,8 @@ class hijacked_stream {
   /// output can still be read. Throws FeatureNotSupportedError over TLS.
   void close_write();
 
-  /// Closes the connection.
+  /// Closes the connection; an operation still pending completes with an error. The
+  /// connection's pool slot is given back when the stream is destroyed.
   void close() noexcept;
 
   struct impl;

@@ -13,7 +13,11 @@ namespace sbx::http {
 struct hijacked_stream::impl {
   impl(lease l, site_copy s) : conn(std::move(l)), site(std::move(s)) {}
 
-  lease conn;  // empty once closed or when not upgraded
+  lease conn;  // empty when not upgraded
+  // The stream is over (end of stream, failure or close()): the socket is closed but
+  // the connection object stays until the stream is destroyed, because an operation
+  // in the other direction may still be pending on it.
+  bool ended = false;
   site_copy site;
   response head;
   std::string pending;  // stream bytes that arrived with the response header
