@@ -141,6 +141,17 @@ inline std::vector<std::string> fanout_command(const std::string& backend, int c
   return argv;
 }
 
+/// Runs `sbx gc --backend <backend>` with `extra_env` and checks that it exits 0 within
+/// `limit`.
+inline void run_gc(const std::string& backend, const std::map<std::string, std::string>& extra_env,
+                   std::chrono::seconds limit) {
+  child_process gc({SBX_CLI_PROGRAM, "gc", "--backend", backend}, extra_env, "/dev/null");
+  const auto status = gc.wait(limit);
+  REQUIRE(status);
+  CHECK(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+}
+
 /// A whole file's text (empty when missing).
 inline std::string file_text(const std::string& path) {
   std::ifstream in(path);

@@ -38,10 +38,6 @@ sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::s
   return o;
 }
 
-std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
-  return fake.stats().at(key).to_number<std::uint64_t>();
-}
-
 std::uint64_t faults(const sbx_fake::fake_launcher& fake, const char* kind) {
   return fake.stats().at("faults").at(kind).to_number<std::uint64_t>();
 }
@@ -112,7 +108,7 @@ TEST_CASE("daytona driver: a create whose answer was lost adopts the sandbox ins
     auto client = co_await sbx::Client::connect("daytona", options_for(fake));
     auto sb = co_await client.create();
     CHECK(fake.live_sandboxes() == 1);
-    CHECK(stat(fake, "created") == 1);
+    CHECK(fake.counter("created") == 1);
     const auto r = co_await sb.exec("echo adopted");
     CHECK(r.std_out == "adopted\n");
     co_await sb.destroy();
@@ -125,7 +121,7 @@ TEST_CASE("daytona driver: a create answered 502 is looked up by nonce, then mad
   sbx_test::run([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("daytona", options_for(fake));
     auto sb = co_await client.create();
-    CHECK(stat(fake, "created") == 1);
+    CHECK(fake.counter("created") == 1);
     co_await sb.destroy();
   }());
   CHECK(fake.live_sandboxes() == 0);
@@ -139,8 +135,8 @@ TEST_CASE("daytona driver: a create rate-limited with Retry-After-sandbox-create
     co_await sb.destroy();
   }());
   CHECK(faults(fake, "429") == 1);
-  CHECK(stat(fake, "requests") == 3);  // POST 429, POST 200, DELETE
-  CHECK(stat(fake, "created") == 1);
+  CHECK(fake.counter("requests") == 3);  // POST 429, POST 200, DELETE
+  CHECK(fake.counter("created") == 1);
   CHECK(fake.live_sandboxes() == 0);
 }
 
@@ -173,8 +169,8 @@ TEST_CASE("daytona driver: a definite refusal is reported, not retried", "[dayto
   }());
   CHECK(what.find("HTTP 400") != std::string::npos);
   CHECK(what.find("Cannot specify Sandbox resources") != std::string::npos);
-  CHECK(stat(fake, "requests") == 1);
-  CHECK(stat(fake, "created") == 0);
+  CHECK(fake.counter("requests") == 1);
+  CHECK(fake.counter("created") == 0);
 }
 
 TEST_CASE("daytona driver: a sandbox still starting is waited for; images carry resources", "[daytona][fake]") {
@@ -193,7 +189,7 @@ TEST_CASE("daytona driver: a sandbox still starting is waited for; images carry 
     CHECK(r.std_out == "up\n");
     co_await sb.destroy();
   }());
-  CHECK(stat(fake, "requests") > 4);  // create, at least one poll, exec calls, delete
+  CHECK(fake.counter("requests") > 4);  // create, at least one poll, exec calls, delete
   CHECK(fake.live_sandboxes() == 0);
 }
 

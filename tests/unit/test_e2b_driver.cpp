@@ -37,10 +37,6 @@ sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::s
   return o;
 }
 
-std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
-  return fake.stats().at(key).to_number<std::uint64_t>();
-}
-
 // Note: co_await stays out of CHECK: g++ 12 evaluates Catch's unevaluated operand in
 // coroutines, repeating the operation.
 
@@ -109,7 +105,7 @@ TEST_CASE("e2b driver: a create whose answer was lost adopts the sandbox instead
     auto client = co_await sbx::Client::connect("e2b", options_for(fake));
     auto sb = co_await client.create();
     CHECK(fake.live_sandboxes() == 1);
-    CHECK(stat(fake, "created") == 1);
+    CHECK(fake.counter("created") == 1);
     const auto r = co_await sb.exec("echo adopted");
     CHECK(r.std_out == "adopted\n");
     co_await sb.destroy();
@@ -122,7 +118,7 @@ TEST_CASE("e2b driver: a create answered 502 is checked by nonce, then made once
   sbx_test::run([&]() -> awaitable<void> {
     auto client = co_await sbx::Client::connect("e2b", options_for(fake));
     auto sb = co_await client.create();
-    CHECK(stat(fake, "created") == 1);
+    CHECK(fake.counter("created") == 1);
     co_await sb.destroy();
   }());
   CHECK(fake.live_sandboxes() == 0);
@@ -135,8 +131,8 @@ TEST_CASE("e2b driver: a create refused with 503 is made again, without a nonce 
     auto sb = co_await client.create();
     co_await sb.destroy();
   }());
-  CHECK(stat(fake, "requests") == 3);  // POST 503, POST 201, DELETE
-  CHECK(stat(fake, "created") == 1);
+  CHECK(fake.counter("requests") == 3);  // POST 503, POST 201, DELETE
+  CHECK(fake.counter("created") == 1);
   CHECK(fake.live_sandboxes() == 0);
 }
 
@@ -147,8 +143,8 @@ TEST_CASE("e2b driver: a definite refusal is reported, not retried", "[e2b][fake
     co_await client.create(without_template());
   }());
   CHECK(what.find("HTTP 400") != std::string::npos);
-  CHECK(stat(fake, "requests") == 1);
-  CHECK(stat(fake, "created") == 0);
+  CHECK(fake.counter("requests") == 1);
+  CHECK(fake.counter("created") == 0);
 }
 
 TEST_CASE("e2b driver: sweep removes orphans of dead processes and keeps live sandboxes", "[e2b][fake]") {

@@ -7,16 +7,16 @@
 #include "fakes/common/fake_programs.hpp"
 #include "sbx/sbx.hpp"
 #include "support/run.hpp"
+#include "support/secrets_check.hpp"
 
 #include <boost/json/parse.hpp>
-
 #include <catch2/catch.hpp>
-
-#include <mutex>
 
 using sbx::awaitable;
 
 namespace {
+
+using sbx_test::captured_log;
 
 const std::string token_id = "ak-unit-modal-271828";
 const std::string token_secret = "as-unit-modal-secret-161803";
@@ -38,19 +38,6 @@ sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::s
                       {"create_rate", 0}, {"retry_base_delay_ms", 5}};
   return o;
 }
-
-// Everything the library logged, at every level.
-struct captured_log {
-  std::mutex mutex;
-  std::string text;
-  captured_log() {
-    sbx::set_log_handler([this](sbx::log_level, std::string_view line) {
-      const std::lock_guard lock(mutex);
-      text.append(line).append("\n");
-    }, sbx::log_level::debug);
-  }
-  ~captured_log() { sbx::set_log_handler({}); }
-};
 
 }  // namespace
 

@@ -95,11 +95,7 @@ void stop_fanout_with(int signal_number) {
   wait_until_settled(owner);
   INFO("SIGKILL left " << containers_of(owner).size() << " containers");
   CHECK_FALSE(containers_of(owner).empty());
-  sbx_test::child_process gc({SBX_CLI_PROGRAM, "gc", "--backend", "docker"}, {}, "/dev/null");
-  const auto gc_status = gc.wait(100s);
-  REQUIRE(gc_status);
-  CHECK(WIFEXITED(*gc_status));
-  CHECK(WEXITSTATUS(*gc_status) == 0);
+  sbx_test::run_gc("docker", {}, 100s);
   CHECK(containers_of(owner).empty());
 }
 

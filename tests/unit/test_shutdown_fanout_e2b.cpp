@@ -85,11 +85,7 @@ void stop_fanout_with(int signal_number) {
   const auto left = fake.live_sandboxes();
   INFO("SIGKILL left " << left << " sandboxes");
   CHECK(left >= 20);
-  sbx_test::child_process gc({SBX_CLI_PROGRAM, "gc", "--backend", "e2b"}, e2b_env(fake), "/dev/null");
-  const auto gc_status = gc.wait(60s);
-  REQUIRE(gc_status);
-  CHECK(WIFEXITED(*gc_status));
-  CHECK(WEXITSTATUS(*gc_status) == 0);
+  sbx_test::run_gc("e2b", e2b_env(fake), 60s);
   CHECK(fake.live_sandboxes() == 0);
 }
 

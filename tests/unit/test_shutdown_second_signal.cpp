@@ -21,10 +21,6 @@ std::map<std::string, std::string> harness_env(const sbx_fake::fake_launcher& fa
   return {{"E2B_API_URL", fake.url()}, {"E2B_SANDBOX_URL", fake.url()}, {"E2B_API_KEY", api_key}, {"SBX_LOG", "info"}};
 }
 
-void set_faults(const sbx_fake::fake_launcher& fake, const std::string& config) {
-  REQUIRE(sbx_fake::plain_request(fake.url(), "POST", "/_fake/faults", config).status == 200);
-}
-
 std::int64_t hung_requests(const sbx_fake::fake_launcher& fake) {
   return fake.stats().at("faults").as_object().at("hang").to_number<std::int64_t>();
 }
@@ -39,7 +35,7 @@ void second_signal_during_cleanup(std::vector<std::string> argv, std::int64_t sa
   INFO("harness pid " << harness.pid());
   REQUIRE(sbx_test::eventually([&] { return fake.live_sandboxes() >= sandboxes; }, 60s));
 
-  set_faults(fake, R"({"rate_hang": 1, "paths": ["/sandboxes"]})");
+  fake.set_faults({{"rate_hang", 1}, {"paths", boost::json::array{"/sandboxes"}}});
   harness.signal(SIGINT);
   // The cleanup is under way: a destroy reached the fake and hangs there.
   REQUIRE(sbx_test::eventually([&] { return hung_requests(fake) >= 1; }, 60s));
@@ -54,12 +50,8 @@ void second_signal_during_cleanup(std::vector<std::string> argv, std::int64_t sa
   std::filesystem::remove(log);
   CHECK(fake.live_sandboxes() == sandboxes);  // nothing was destroyed: all is left for gc
 
-  set_faults(fake, "{}");
-  sbx_test::child_process gc({SBX_CLI_PROGRAM, "gc", "--backend", "e2b"}, harness_env(fake), "/dev/null");
-  const auto gc_status = gc.wait(60s);
-  REQUIRE(gc_status);
-  CHECK(WIFEXITED(*gc_status));
-  CHECK(WEXITSTATUS(*gc_status) == 0);
+  fake.set_faults({});
+  sbx_test::run_gc("e2b", harness_env(fake), 60s);
   CHECK(fake.live_sandboxes() == 0);
 }
 

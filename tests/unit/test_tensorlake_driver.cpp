@@ -37,10 +37,6 @@ sbx::ClientOptions options_for(const sbx_fake::fake_launcher& fake, const std::s
   return o;
 }
 
-std::uint64_t stat(const sbx_fake::fake_launcher& fake, const char* key) {
-  return fake.stats().at(key).to_number<std::uint64_t>();
-}
-
 std::string every_byte(std::size_t repeat) {
   std::string out;
   for (std::size_t r = 0; r < repeat; ++r)
@@ -139,7 +135,7 @@ TEST_CASE("tensorlake driver: destroy deletes the sandbox on the provider", "[te
     co_await sb.destroy();
   }());
   CHECK(fake.live_sandboxes() == 0);
-  CHECK(stat(fake, "removed") == 1);
+  CHECK(fake.counter("removed") == 1);
   CHECK(lookup_status(fake, id) == 404);
 }
 
@@ -183,7 +179,7 @@ TEST_CASE("tensorlake driver: a create whose answer was lost adopts the sandbox 
     auto client = co_await sbx::Client::connect("tensorlake", options_for(fake));
     auto sb = co_await client.create();
     CHECK(fake.live_sandboxes() == 1);
-    CHECK(stat(fake, "created") == 1);
+    CHECK(fake.counter("created") == 1);
     const auto r = co_await sb.exec("echo adopted");
     CHECK(r.std_out == "adopted\n");
     co_await sb.destroy();

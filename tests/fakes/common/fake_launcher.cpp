@@ -107,9 +107,11 @@ boost::json::object fake_launcher::stats() const {
   return boost::json::parse(r.body).as_object();
 }
 
-std::size_t fake_launcher::live_sandboxes() const {
-  return static_cast<std::size_t>(stats().at("live_sandboxes").to_number<std::uint64_t>());
+std::uint64_t fake_launcher::counter(const char* key) const {
+  return stats().at(key).to_number<std::uint64_t>();
 }
+
+std::size_t fake_launcher::live_sandboxes() const { return static_cast<std::size_t>(counter("live_sandboxes")); }
 
 void fake_launcher::set_faults(const boost::json::object& faults) const {
   const auto r = plain_request(url_, "POST", "/_fake/faults", boost::json::serialize(faults));

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 #include <utility>
@@ -30,6 +31,8 @@ class fake_launcher {
 
   /// GET /_fake/stats. Throws std::runtime_error on failure.
   boost::json::object stats() const;
+  /// The whole-number entry `key` of stats() (a request counter, say).
+  std::uint64_t counter(const char* key) const;
   /// The live sandbox count from stats().
   std::size_t live_sandboxes() const;
   /// POST /_fake/faults with `faults` (see fault_config). Throws on a non-200 answer.
