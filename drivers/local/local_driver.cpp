@@ -82,8 +82,7 @@ awaitable<std::unique_ptr<SandboxSession>> local_driver::create(const ResolvedOp
   if (flavor_->settings) config.settings = flavor_->settings(options);
   if (options.timeout_secs > 0) config.deadline = system_clock::now() + std::chrono::seconds(options.timeout_secs);
   try {
-    config.paths = create_sandbox(base_, {.labels = options.labels, .deadline = config.deadline},
-                                  !options.workdir, *spares_);
+    config.paths = create_sandbox(base_, {.labels = options.labels, .deadline = config.deadline}, *spares_);
   } catch (const std::system_error& e) {
     throw SandboxCreationError("Failed to create local sandbox: " + e.code().message(),
                                info("create", {{"path", base_.string()}}));

@@ -2,24 +2,17 @@
 
 #include "drivers/local/host_files.hpp"
 #include "owner_labels.hpp"
-#include "process/unique_fd.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cerrno>
 #include <cstdlib>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace sbx::drivers::local {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-constexpr std::string_view record_suffix = ".owner.json";
 
 std::string serialize(const owner_record& owner) {
   json::object labels;
@@ -47,33 +40,6 @@ std::optional<owner_record> parse(const std::string& text) {
   }
 }
 
-// Creates the record of a new id (from a spare file when there is one); O_EXCL, or a
-// rename that refuses to replace, makes the id ours.
-sandbox_paths reserve_id(const fs::path& base, const std::string& record, spare_pool& spares) {
-  for (;;) {
-    sandbox_paths paths{.base = base, .id = "sbx-" + detail::random_hex(12)};
-    if (const int placed = spares.place_file(paths.record(), record); placed == 0) {
-      return paths;
-    } else if (placed == EEXIST) {
-      continue;
-    }
-    const process::unique_fd fd(::open(paths.record().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (!fd && errno == EEXIST) continue;
-    if (!fd) throw std::system_error(errno, std::generic_category(), paths.record().string());
-    if (::write(fd.get(), record.data(), record.size()) != static_cast<ssize_t>(record.size())) {
-      const int error = errno;
-      ::unlink(paths.record().c_str());
-      throw std::system_error(error, std::generic_category(), paths.record().string());
-    }
-    return paths;
-  }
-}
-
-void make_private_dir(const fs::path& dir, spare_pool& spares) {
-  if (spares.take_directory(dir)) return;
-  if (::mkdir(dir.c_str(), 0700) != 0) throw std::system_error(errno, std::generic_category(), dir.string());
-}
-
 }  // namespace
 
 fs::path base_directory(const json::object& driver_options) {
@@ -89,45 +55,36 @@ bool owner_record::orphaned() const {
   return detail::is_orphan(labels) || (deadline && *deadline <= std::chrono::system_clock::now());
 }
 
-sandbox_paths create_sandbox(const fs::path& base, const owner_record& owner, bool own_workdir,
-                             spare_pool& spares) {
-  fs::create_directories(base);
-  const auto paths = reserve_id(base, serialize(owner), spares);
-  try {
-    make_private_dir(paths.tmp(), spares);
-    if (own_workdir) make_private_dir(paths.own_workdir(), spares);
-  } catch (...) {
-    remove_sandbox(paths, &spares);
-    throw;
+sandbox_paths create_sandbox(const fs::path& base, const owner_record& owner, spare_pool& spares) {
+  const std::string record = serialize(owner);
+  for (;;) {
+    sandbox_paths paths{.base = base, .id = "sbx-" + detail::random_hex(12)};
+    if (spares.place(paths.dir(), record)) return paths;
   }
-  return paths;
 }
 
 std::error_code remove_sandbox(const sandbox_paths& paths, spare_pool* spares) noexcept {
-  for (const auto& dir : {paths.own_workdir(), paths.tmp()}) {
-    if (const auto ec = spares ? spares->retire_directory(dir) : remove_host_tree(dir)) return ec;
+  try {
+    return spares ? spares->retire(paths.dir()) : sandbox_dir::erase(paths.dir());
+  } catch (const std::exception&) {
+    return std::make_error_code(std::errc::not_enough_memory);  // no memory for the path
   }
-  if (spares) return spares->retire_file(paths.record());
-  std::error_code ec;
-  fs::remove(paths.record(), ec);
-  return ec;
 }
 
 std::vector<found_sandbox> find_sandboxes(const fs::path& base) {
   std::vector<found_sandbox> found;
   std::error_code ec;
   for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!name.ends_with(record_suffix)) continue;
+    sandbox_paths paths{.base = base, .id = it->path().filename().string()};
+    if (paths.id.starts_with('.')) continue;
     std::optional<owner_record> owner;
     try {
-      owner = parse(read_host_file(it->path()));
+      owner = parse(read_host_file(paths.record()));
     } catch (const std::system_error&) {
-      continue;  // removed meanwhile
+      continue;  // removed meanwhile, or not a sandbox
     }
     if (!owner) continue;
-    found.push_back({.paths = {.base = base, .id = name.substr(0, name.size() - record_suffix.size())},
-                     .owner = std::move(*owner)});
+    found.push_back({.paths = std::move(paths), .owner = std::move(*owner)});
   }
   return found;
 }

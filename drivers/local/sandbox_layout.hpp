@@ -1,18 +1,12 @@
-// Where local sandboxes live on the host. Under the base directory, sandbox <id> is:
-//
-//   <base>/<id>/             its workdir (also HOME and SANDBOX_ROOT), unless the
-//                            caller chose a workdir of its own, which is then kept
-//   <base>/<id>.tmp/         TMPDIR, and the library's scratch files
-//   <base>/<id>.owner.json   the owner record: owner labels and deadline
-//
-// The record and TMPDIR sit beside the workdir, never in its listing. The record is
-// written first (creating it reserves the id) and removed last, so a sweep finds
-// every piece a crash may leave. Two directories per sandbox is the minimum: on
-// filesystems that discard freed blocks, every directory removed costs an I/O.
-// A driver recycles the pieces of destroyed sandboxes through its spare_pool
-// (spare_pool.hpp), so a steady fan-out allocates no inodes.
+// Where local sandboxes live on the host: sandbox <id> is the directory <base>/<id>
+// (its pieces: sandbox_dir.hpp), which appears whole, record included, by one rename
+// that cannot replace another (so the rename reserves the id), and whose record is
+// removed last, so a sweep finds whatever a crash may leave. A driver recycles the
+// directories of destroyed sandboxes through its spare_pool (spare_pool.hpp), so a
+// steady fan-out allocates no inodes. Names starting with '.' are not sandboxes.
 #pragma once
 
+#include "drivers/local/sandbox_dir.hpp"
 #include "drivers/local/spare_pool.hpp"
 #include "sbx/types.hpp"
 
@@ -36,9 +30,10 @@ struct sandbox_paths {
   std::filesystem::path base;
   std::string id;
 
-  std::filesystem::path own_workdir() const { return base / id; }
-  std::filesystem::path tmp() const { return base / (id + ".tmp"); }
-  std::filesystem::path record() const { return base / (id + ".owner.json"); }
+  std::filesystem::path dir() const { return base / id; }
+  std::filesystem::path own_workdir() const { return dir() / sandbox_dir::work_name; }
+  std::filesystem::path tmp() const { return dir() / sandbox_dir::tmp_name; }
+  std::filesystem::path record() const { return dir() / sandbox_dir::record_name; }
 };
 
 /// What a sweep needs to know about a sandbox.
@@ -50,16 +45,13 @@ struct owner_record {
   bool orphaned() const;
 };
 
-/// Creates a sandbox under `base` with a new random id: its owner record, its tmp
-/// directory and, when `own_workdir`, its workdir (all private to this user), reusing
-/// `spares` where it can. Throws std::system_error, after removing whatever it created.
-sandbox_paths create_sandbox(const std::filesystem::path& base, const owner_record& owner,
-                             bool own_workdir, spare_pool& spares);
+/// Creates a sandbox under `base` with a new random id, private to this user, through
+/// `spares` (which reuses a spare directory when it can). Throws std::system_error.
+sandbox_paths create_sandbox(const std::filesystem::path& base, const owner_record& owner, spare_pool& spares);
 
-/// Removes the sandbox's own workdir (if any) and tmp directory, then its record;
-/// with `spares`, they are emptied and kept there instead. Nothing missing is an
-/// error. Returns the first failure; the record then stays, so a later destroy or
-/// sweep can finish the job.
+/// Removes the sandbox's directory; with `spares`, it is emptied and kept there
+/// instead. Nothing missing is an error. Returns the first failure; the record then
+/// stays, so a later destroy or sweep can finish the job.
 std::error_code remove_sandbox(const sandbox_paths& paths, spare_pool* spares = nullptr) noexcept;
 
 /// A sandbox found under the base directory.

@@ -119,11 +119,12 @@ TEST_CASE("local sandbox: create, exec, destroy", "[local]") {
   local_fixture f;
   auto sandbox = f.create({.env_vars = {{"GREETING", "it's \"quoted\"\nand spaced"}, {"HOME", "/ignored"}}});
   const fs::path workdir = sandbox->workdir();
-  const fs::path tmp = f.root / (sandbox->id() + ".tmp");
-  const fs::path record = f.root / (sandbox->id() + ".owner.json");
+  const fs::path tmp = f.root / sandbox->id() / "tmp";
+  const fs::path record = f.root / sandbox->id() / "owner.json";
   CHECK(workdir.is_absolute());
   CHECK(fs::is_directory(workdir));
-  CHECK(workdir == f.root / sandbox->id());
+  CHECK(workdir == f.root / sandbox->id() / "work");
+  CHECK(fs::status(f.root / sandbox->id()).permissions() == fs::perms::owner_all);
   CHECK(fs::is_directory(tmp));
   CHECK(fs::is_regular_file(record));
 
@@ -266,10 +267,9 @@ TEST_CASE("local sandbox: a caller's workdir is used and kept", "[local]") {
   CHECK(fs::is_directory(mine));
   f.run(sandbox->write_file(mine.string() + "/kept.txt", "kept"));
   CHECK(f.exec(*sandbox, {"pwd"}).second == mine.string() + "\n");
-  CHECK_FALSE(fs::exists(f.root / sandbox->id()));
+  CHECK(fs::is_empty(f.root / sandbox->id() / "work"));
   f.run(sandbox->destroy());
-  CHECK_FALSE(fs::exists(f.root / (sandbox->id() + ".tmp")));
-  CHECK_FALSE(fs::exists(f.root / (sandbox->id() + ".owner.json")));
+  CHECK_FALSE(fs::exists(f.root / sandbox->id()));
   CHECK(fs::exists(mine / "kept.txt"));
 }
 
@@ -320,7 +320,7 @@ TEST_CASE("local sweep removes orphans only", "[local]") {
 TEST_CASE("local sandbox: the lifetime ends it without destroy", "[local]") {
   local_fixture f;
   auto sandbox = f.create({.timeout_secs = 1});
-  const fs::path record = f.root / (sandbox->id() + ".owner.json");
+  const fs::path record = f.root / sandbox->id() / "owner.json";
   const auto [status, out] = f.exec(*sandbox, {"/bin/sh", "-c", "echo $$; sleep 30 &"});
   const pid_t pgid = std::stoi(out);
   CHECK(f.run(disappears(record, 10s)));
@@ -334,7 +334,7 @@ TEST_CASE("local sandbox: a destroyed sandbox's directories come back empty for 
   local_fixture f;
   auto first = f.create();
   const fs::path workdir = first->workdir();
-  const auto recycled = {inode_of(workdir), inode_of(f.root / (first->id() + ".tmp"))};
+  const auto recycled = {inode_of(f.root / first->id()), inode_of(workdir), inode_of(first->scratch_dir())};
   const auto [status, out] = f.exec(*first, {"/bin/sh", "-c",
                                              "mkdir -p locked/deep && echo x > locked/deep/f && chmod 500 locked && "
                                              "echo t > \"$TMPDIR/t\" && ln -s /etc link && chmod 755 ."});
@@ -344,12 +344,14 @@ TEST_CASE("local sandbox: a destroyed sandbox's directories come back empty for 
 
   auto second = f.create({.labels = {{"generation", "second"}}});
   CHECK(second->id() != first->id());
-  const fs::path tmp = f.root / (second->id() + ".tmp");
+  const fs::path dir = f.root / second->id();
   CHECK(fs::is_empty(second->workdir()));
-  CHECK(fs::is_empty(tmp));
+  CHECK(fs::is_empty(second->scratch_dir()));
+  CHECK(fs::status(dir).permissions() == fs::perms::owner_all);
   CHECK(fs::status(second->workdir()).permissions() == fs::perms::owner_all);
-  CHECK(std::set<ino_t>(recycled) == std::set<ino_t>{inode_of(second->workdir()), inode_of(tmp)});
-  std::ifstream record(f.root / (second->id() + ".owner.json"));
+  CHECK(std::vector<ino_t>(recycled) ==
+        std::vector<ino_t>{inode_of(dir), inode_of(second->workdir()), inode_of(second->scratch_dir())});
+  std::ifstream record(dir / "owner.json");
   const std::string text((std::istreambuf_iterator<char>(record)), std::istreambuf_iterator<char>());
   CHECK(text.find("\"generation\":\"second\"") != std::string::npos);
   CHECK(text.back() == '}');  // cut to the new record's length
@@ -404,9 +406,8 @@ TEST_CASE("local driver: spares outlive the driver for the next one; a sweep rem
     sandboxes.push_back(create(*driver));
     CHECK(fs::is_empty(sandboxes.back()->workdir()));
     directories.insert(inode_of(sandboxes.back()->workdir()));
-    directories.insert(inode_of(sandboxes.back()->scratch_dir()));
   }
-  CHECK(directories.contains(recycled));  // as a workdir or a tmp directory
+  CHECK(directories.contains(recycled));
   CHECK(fs::exists("/etc/passwd"));
   for (auto& sandbox : sandboxes) sbx::blocking::run(context, sandbox->destroy());
 
