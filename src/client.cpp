@@ -73,10 +73,6 @@ awaitable<void> create_into(std::unique_ptr<SandboxSession>& session, Driver& dr
   session = co_await detail::guarded<SandboxCreationError>(backend, "create", driver.create(options));
 }
 
-awaitable<void> wait_until(boost::asio::steady_timer& deadline) {
-  co_await deadline.async_wait(boost::asio::use_awaitable);
-}
-
 // The driver's create, failing with SandboxTimeoutError when options.create_timeout
 // passes first (the create is then cancelled; the driver releases what it allocated).
 awaitable<std::unique_ptr<SandboxSession>> create_with_deadline(Driver& driver,
@@ -85,7 +81,7 @@ awaitable<std::unique_ptr<SandboxSession>> create_with_deadline(Driver& driver,
   std::unique_ptr<SandboxSession> session;
   boost::asio::steady_timer deadline(co_await boost::asio::this_coro::executor, options.create_timeout);
   const auto first = co_await process::first_of(create_into(session, driver, options, backend),
-                                                wait_until(deadline));
+                                                process::expiry(deadline));
   if (first == 0) co_return session;
   throw SandboxTimeoutError("create did not finish within " +
                                 std::to_string(options.create_timeout.count()) + " ms",

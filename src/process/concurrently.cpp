@@ -1,13 +1,28 @@
 #include "process/concurrently.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 
 namespace sbx::process {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// The operations may end quietly when cancelled (expiry(), all_of), so first_of reports
+// a cancellation of its caller itself, as operation_aborted.
+asio::awaitable<void> throw_if_cancelled() {
+  const auto state = co_await asio::this_coro::cancellation_state;
+  if (state.cancelled() != asio::cancellation_type::none) {
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
+}
+
+}  // namespace
 
 asio::awaitable<std::size_t> first_of(asio::awaitable<void> a, asio::awaitable<void> b) {
   const auto executor = co_await asio::this_coro::executor;
@@ -17,6 +32,7 @@ asio::awaitable<std::size_t> first_of(asio::awaitable<void> a, asio::awaitable<v
           asio::co_spawn(executor, std::move(b), asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::deferred);
   if (const auto& failure = order[0] == 0 ? a_failure : b_failure) std::rethrow_exception(failure);
+  co_await throw_if_cancelled();
   co_return order[0];
 }
 
@@ -31,6 +47,10 @@ asio::awaitable<void> all_of(std::vector<asio::awaitable<void>> operations) {
   for (const std::size_t index : order) {
     if (failures[index]) std::rethrow_exception(failures[index]);
   }
+}
+
+asio::awaitable<void> expiry(asio::steady_timer& timer) {
+  co_await timer.async_wait(asio::as_tuple(asio::deferred));
 }
 
 }  // namespace sbx::process

@@ -34,6 +34,7 @@ awaitable<void> pump(stream_descriptor& pipe, output_stream stream, std::span<ch
                                                        asio::as_tuple(asio::deferred));
     if (n > 0) on_output(stream, {buffer.data(), n});
     if (ec == asio::error::eof) break;
+    if (ec == asio::error::operation_aborted) co_return;  // the exit came first: drain() reads the rest
     if (ec) throw boost::system::system_error(ec, "read child output");
   }
   pipe.close();
@@ -95,7 +96,7 @@ awaitable<process_result> run_process(spawn_spec spec, output_handler on_output,
   if (timeout) {
     asio::steady_timer timer(executor, *timeout);
     timed_out = co_await first_of(supervise(child, spec, out_buffer, err_buffer, on_output),
-                                  timer.async_wait(asio::use_awaitable)) == 1;
+                                  expiry(timer)) == 1;
   } else {
     co_await supervise(child, spec, out_buffer, err_buffer, on_output);
   }
