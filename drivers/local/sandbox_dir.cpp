@@ -68,10 +68,18 @@ bool write_all(int fd, std::string_view content) noexcept {
   return true;
 }
 
-// Removes everything inside the directory `name` of `dir` (at `path`/`name`).
+// Overwrites the open file with `content`, then cuts it to length: truncating to zero
+// first would make ext4 allocate the file's blocks at close (its replace-by-truncate
+// heuristic).
+bool overwrite(unique_fd file, std::string_view content) noexcept {
+  return file && write_all(file.get(), content) && ::ftruncate(file.get(), static_cast<off_t>(content.size())) == 0;
+}
+
+// Removes everything inside the directory `name` of `dir` (at `path`/`name`), which
+// must be this user's; makes it mode 0700.
 bool empty_directory(const fs::path& path, int dir, const char* name) noexcept {
   const unique_fd fd(::openat(dir, name, directory_flags));
-  if (!fd) return false;
+  if (!fd || !is_own(fd.get())) return false;
   try {
     std::vector<std::string> entries;
     if (!for_each_entry(fd.get(), [&](std::string_view entry, unsigned char) {
@@ -129,11 +137,17 @@ bool is_pristine(int dir) noexcept {
 }
 
 bool rewrite_record(int dir, std::string_view record) noexcept {
-  // Overwritten, then cut to length: truncating to zero first would make ext4 allocate
-  // the file's blocks at close (its replace-by-truncate heuristic). O_NONBLOCK: a FIFO
-  // put in its place must not hang the caller.
-  const unique_fd file(::openat(dir, record_name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  return file && write_all(file.get(), record) && ::ftruncate(file.get(), static_cast<off_t>(record.size())) == 0;
+  // O_NONBLOCK: a FIFO put in its place must not hang the caller.
+  return overwrite(unique_fd(::openat(dir, record_name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)), record);
+}
+
+bool rewrite_record(const fs::path& path, std::string_view record) noexcept {
+  try {
+    const fs::path file = path / record_name;
+    return overwrite(unique_fd(::open(file.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)), record);
+  } catch (const std::exception&) {
+    return false;  // no memory for the path
+  }
 }
 
 bool empty_contents(const fs::path& path, int dir) noexcept {

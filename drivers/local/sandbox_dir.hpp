@@ -44,9 +44,13 @@ bool is_pristine(int dir) noexcept;
 /// (overwritten in place, then cut to length). False on failure.
 bool rewrite_record(int dir, std::string_view record) noexcept;
 
+/// rewrite_record() for the sandbox directory at `path`.
+bool rewrite_record(const std::filesystem::path& path, std::string_view record) noexcept;
+
 /// Removes everything inside work/ and tmp/ of the sandbox directory at `path`, open
-/// as `dir`. False when either is missing or not a directory (a symlink, say), or
-/// something in them cannot be removed.
+/// as `dir`, and makes them mode 0700 again. False when either is missing, not a
+/// directory (a symlink, say) or not this user's, or something in them cannot be
+/// removed.
 bool empty_contents(const std::filesystem::path& path, int dir) noexcept;
 
 /// Removes the sandbox directory `path`: work/ and tmp/ first, then the record with

@@ -29,19 +29,19 @@ spare_pool::spare_pool(fs::path base, std::size_t capacity)
   // Names only: each spare is checked when it is taken.
   std::error_code ec;
   for (fs::directory_iterator it(base_, ec), end; !ec && it != end && spares_.size() < capacity_; it.increment(ec)) {
-    if (it->path().filename().native().starts_with(pool_prefix)) spares_.push_back(it->path());
+    if (it->path().filename().native().starts_with(pool_prefix)) spares_.push_back({.path = it->path()});
   }
 }
 
-fs::path spare_pool::pop() {
+spare_pool::spare spare_pool::pop() {
   const std::lock_guard lock(mutex_);
   if (spares_.empty()) return {};
-  fs::path spare = std::move(spares_.back());
+  spare taken = std::move(spares_.back());
   spares_.pop_back();
-  return spare;
+  return taken;
 }
 
-void spare_pool::push(fs::path spare) {
+void spare_pool::push(spare spare) {
   const std::lock_guard lock(mutex_);
   spares_.push_back(std::move(spare));
 }
@@ -52,19 +52,26 @@ fs::path spare_pool::next_name(bool counted) {
   return base_ / (prefix_ + std::to_string(next_name_++));
 }
 
-int spare_pool::take(const fs::path& spare, const fs::path& target, std::string_view record) {
-  const process::unique_fd dir = sandbox_dir::open(spare);
-  if (!dir) return errno;  // gone (another process took it), or not a directory: forgotten
-  if (!sandbox_dir::is_own(dir.get())) return EPERM;  // someone else's: forgotten
-  if (!sandbox_dir::is_pristine(dir.get()) || !sandbox_dir::rewrite_record(dir.get(), record)) {
-    sandbox_dir::erase(spare);  // written to after it was retired: not worth cleaning
-    return EINVAL;
+int spare_pool::take(const spare& spare, const fs::path& target, std::string_view record) {
+  if (spare.emptied_here) {
+    if (!sandbox_dir::rewrite_record(spare.path, record)) {
+      sandbox_dir::erase(spare.path);
+      return EINVAL;
+    }
+  } else {
+    const process::unique_fd dir = sandbox_dir::open(spare.path);
+    if (!dir) return errno;  // gone (another process took it), or not a directory: forgotten
+    if (!sandbox_dir::is_own(dir.get())) return EPERM;  // someone else's: forgotten
+    if (!sandbox_dir::is_pristine(dir.get()) || !sandbox_dir::rewrite_record(dir.get(), record)) {
+      sandbox_dir::erase(spare.path);  // not in the shape this pool leaves: not worth cleaning
+      return EINVAL;
+    }
   }
-  return rename_no_replace(spare, target);
+  return rename_no_replace(spare.path, target);
 }
 
 bool spare_pool::place(const fs::path& target, std::string_view record) {
-  for (fs::path spare = pop(); !spare.empty(); spare = pop()) {
+  for (spare spare = pop(); !spare.path.empty(); spare = pop()) {
     const int error = take(spare, target, record);
     if (error == 0) return true;
     if (error == EEXIST) {
@@ -82,7 +89,7 @@ bool spare_pool::place(const fs::path& target, std::string_view record) {
   }
   if (const int error = rename_no_replace(made, target)) {
     if (error == EEXIST) {
-      push(std::move(made));  // a spare now
+      push({.path = std::move(made), .emptied_here = true});  // a spare now
       return false;
     }
     sandbox_dir::erase(made);
@@ -95,10 +102,12 @@ std::error_code spare_pool::retire(const fs::path& dir) noexcept {
   try {
     const process::unique_fd fd = sandbox_dir::open(dir);
     if (!fd && errno == ENOENT) return {};
-    if (!fd || !sandbox_dir::empty_contents(dir, fd.get())) return sandbox_dir::erase(dir);
+    if (!fd || !sandbox_dir::is_own(fd.get()) || !sandbox_dir::empty_contents(dir, fd.get())) {
+      return sandbox_dir::erase(dir);
+    }
     fs::path slot = next_name(true);
     if (slot.empty() || ::rename(dir.c_str(), slot.c_str()) != 0) return sandbox_dir::erase(dir);
-    push(std::move(slot));
+    push({.path = std::move(slot), .emptied_here = true});
     return {};
   } catch (const std::exception&) {
     return sandbox_dir::erase(dir);

@@ -12,9 +12,15 @@
 // <base>/.spare-<random>-<n> (renames within one directory are the cheapest) and
 // belong to the base directory, not to a process: a driver adopts the spares it finds
 // when it starts and leaves its own when it goes, so the next run finds them too.
-// Taking a spare is a rename, so two processes can never get the same one; before
-// that it is checked, because a command that escaped its sandbox may still write
-// into it. A sweep (`sbx gc`) removes them all. Thread-safe.
+// Taking a spare is a rename, so two processes can never get the same one.
+//
+// A spare this pool emptied itself is trusted when it is taken: only its record is
+// rewritten. One found at start (another process's, maybe left half-emptied by a
+// crash) is checked first: this user's, nothing else inside. On the local backend a
+// command's process that escaped its process group (setsid) can keep writing into its
+// old directory, before or after the directory is reused; checking at reuse would not
+// close that, isolation does (bwrap's processes cannot outlive their sandbox). A
+// sweep (`sbx gc`) removes all spares. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -36,17 +42,16 @@ class spare_pool {
   spare_pool& operator=(const spare_pool&) = delete;
 
   /// Makes `target`, a new sandbox directory in the base directory, with `record` as
-  /// its owner record and empty work/ and tmp/: a spare when one passes the checks
-  /// (this user's, nothing else inside), else a new directory (creating the base
-  /// directory if needed). Returns false, using nothing up, when `target` exists (the
-  /// caller then picks another name). Throws std::system_error when no directory can
-  /// be made.
+  /// its owner record and empty work/ and tmp/: a spare when there is a usable one,
+  /// else a new directory (creating the base directory if needed). Returns false,
+  /// using nothing up, when `target` exists (the caller then picks another name).
+  /// Throws std::system_error when no directory can be made.
   bool place(const std::filesystem::path& target, std::string_view record);
 
-  /// Empties work/ and tmp/ of the sandbox directory `dir` and keeps it as a spare;
-  /// removes it instead when the pool is full or it cannot be kept (a piece replaced
-  /// by a symlink, say). A missing `dir` is not an error. Returns the failure to
-  /// remove.
+  /// Empties work/ and tmp/ of the sandbox directory `dir`, makes the three
+  /// directories private again and keeps it as a spare; removes it instead when the
+  /// pool is full or it cannot be kept (a piece replaced by a symlink, say). A missing
+  /// `dir` is not an error. Returns the failure to remove.
   std::error_code retire(const std::filesystem::path& dir) noexcept;
 
   /// Removes every spare under `base`, this pool's and any other's (a pool that loses
@@ -54,21 +59,27 @@ class spare_pool {
   static std::size_t remove_all(const std::filesystem::path& base) noexcept;
 
  private:
-  // Takes one spare's name out of the pool; empty when there is none.
-  std::filesystem::path pop();
-  void push(std::filesystem::path spare);
+  struct spare {
+    std::filesystem::path path;
+    bool emptied_here = false;  // retired (or made) by this pool: trusted when taken
+  };
+
+  // Takes one spare out of the pool; an empty path when there is none.
+  spare pop();
+  void push(spare spare);
   // A name for a new spare; empty when `counted` and the pool is at capacity.
   std::filesystem::path next_name(bool counted);
-  // Moves the spare to `target` if it passes the checks: 0, EEXIST when `target`
-  // exists (the spare stays in the pool), or another error (the spare is dropped).
-  int take(const std::filesystem::path& spare, const std::filesystem::path& target, std::string_view record);
+  // Moves the spare to `target` with `record`, checking it first unless it was
+  // emptied here: 0, EEXIST when `target` exists (the spare stays in the pool), or
+  // another error (the spare is dropped).
+  int take(const spare& spare, const std::filesystem::path& target, std::string_view record);
 
   const std::filesystem::path base_;
   const std::string prefix_;  // of this pool's spares' names
   const std::size_t capacity_;
   std::mutex mutex_;
   std::size_t next_name_ = 0;
-  std::vector<std::filesystem::path> spares_;
+  std::vector<spare> spares_;
 };
 
 }  // namespace sbx::drivers::local

@@ -17,12 +17,12 @@ child_process::child_process(const boost::asio::any_io_executor& executor, spawn
       groups_(std::move(groups)),
       stdin_(executor),
       stdout_(executor),
-      stderr_(executor) {
+      stderr_(executor),
+      watcher_(executor, pid_) {
   try {
     adopt(stdin_, std::move(child.stdin_pipe));
     adopt(stdout_, std::move(child.stdout_pipe));
     adopt(stderr_, std::move(child.stderr_pipe));
-    watcher_.emplace(executor, pid_);
     if (groups_) groups_->add(pid_);
   } catch (...) {
     kill_process_group(pid_);
@@ -38,7 +38,7 @@ child_process::~child_process() {
 }
 
 boost::asio::awaitable<void> child_process::wait_exit() {
-  if (!exit_code_) reaped(co_await watcher_->wait());
+  if (!exit_code_) reaped(co_await watcher_.wait());
 }
 
 void child_process::kill_group() noexcept {

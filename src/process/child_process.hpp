@@ -22,8 +22,8 @@ namespace sbx::process {
 class child_process {
  public:
   /// Takes over `child`; records its group in `groups` when set. Throws
-  /// boost::system::system_error if the pipes or the exit watch cannot be set up (the
-  /// child is then killed and reaped).
+  /// boost::system::system_error if the pipes cannot be set up (the child is then
+  /// killed and reaped).
   child_process(const boost::asio::any_io_executor& executor, spawned_child child,
                 std::shared_ptr<process_group_set> groups);
   child_process(const child_process&) = delete;
@@ -40,6 +40,7 @@ class child_process {
 
   /// Waits until the child (the group leader) exits and reaps it; returns at once if
   /// it was reaped already. Cancellation: throws operation_aborted, the child runs on.
+  /// Throws boost::system::system_error when its exit cannot be watched.
   boost::asio::awaitable<void> wait_exit();
   /// The exit code (128 + signal when killed by one); set once wait_exit returned.
   std::optional<int> exit_code() const noexcept { return exit_code_; }
@@ -56,7 +57,7 @@ class child_process {
   boost::asio::posix::stream_descriptor stdin_;
   boost::asio::posix::stream_descriptor stdout_;
   boost::asio::posix::stream_descriptor stderr_;
-  std::optional<exit_watcher> watcher_;
+  exit_watcher watcher_;
   std::optional<int> exit_code_;
 };
 

@@ -58,18 +58,9 @@ auto async_wait_exit(stream_descriptor& pidfd, pid_t pid, Token&& token) {
       token);
 }
 
-auto make_source(const asio::any_io_executor& executor, pid_t pid)
-    -> std::variant<stream_descriptor, asio::signal_set> {
-  if (const int fd = open_pidfd(pid); fd >= 0) {
-    return std::variant<stream_descriptor, asio::signal_set>(std::in_place_index<0>, executor, fd);
-  }
-  return std::variant<stream_descriptor, asio::signal_set>(std::in_place_index<1>, executor, SIGCHLD);
-}
-
 }  // namespace
 
-exit_watcher::exit_watcher(const asio::any_io_executor& executor, pid_t pid)
-    : pid_(pid), source_(make_source(executor, pid)) {}
+exit_watcher::exit_watcher(asio::any_io_executor executor, pid_t pid) : executor_(std::move(executor)), pid_(pid) {}
 
 std::optional<int> exit_watcher::try_reap() {
   int status = 0;
@@ -85,11 +76,19 @@ std::optional<int> exit_watcher::try_reap() {
 asio::awaitable<int> exit_watcher::wait() {
   for (;;) {
     if (const auto code = try_reap()) co_return *code;
-    if (auto* pidfd = std::get_if<stream_descriptor>(&source_)) {
+    if (!source_) {
+      if (const int fd = open_pidfd(pid_); fd >= 0) {
+        source_.emplace(std::in_place_index<0>, executor_, fd);
+      } else {
+        source_.emplace(std::in_place_index<1>, executor_, SIGCHLD);
+        continue;  // an exit before the signal_set existed sent no signal it can see
+      }
+    }
+    if (auto* pidfd = std::get_if<stream_descriptor>(&*source_)) {
       const auto [ec] = co_await async_wait_exit(*pidfd, pid_, asio::as_tuple(asio::deferred));
       if (ec && !has_exited(pid_)) throw boost::system::system_error(ec, "wait for child exit");
     } else {
-      co_await std::get<asio::signal_set>(source_).async_wait(asio::deferred);
+      co_await std::get<asio::signal_set>(*source_).async_wait(asio::deferred);
     }
   }
 }

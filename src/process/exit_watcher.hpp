@@ -17,23 +17,33 @@ namespace sbx::process {
 /// readable; where pidfd_open is missing (macOS, old kernels, seccomp filters) it
 /// waits for SIGCHLD with an asio::signal_set and polls waitpid(pid, WNOHANG), which
 /// wakes every watcher on each SIGCHLD: correct, but meant as a fallback.
+///
+/// The watch is set up by the first wait() that finds the child still running, not
+/// before: a pidfd is one more open descriptor, and every open descriptor of this
+/// process is copied by each later spawn and scanned by each child's exec (1000 of
+/// them cost every child ~0.08 ms). A child reaped by try_reap() never needs one.
 class exit_watcher {
  public:
-  /// Starts watching `pid`, a child of this process that nobody else reaps.
-  /// Throws boost::system::system_error when no watch can be set up.
-  exit_watcher(const boost::asio::any_io_executor& executor, pid_t pid);
+  /// Watches `pid`, a child of this process that nobody else reaps.
+  exit_watcher(boost::asio::any_io_executor executor, pid_t pid);
 
-  /// Waits for the exit, reaps the child and returns its exit code: the exit status,
-  /// or 128 + signal number when a signal killed it (255 if someone else reaped it).
+  /// Reaps the child if it has exited and returns its exit code: the exit status, or
+  /// 128 + signal number when a signal killed it (255 if someone else reaped it).
+  /// Never blocks.
+  std::optional<int> try_reap();
+
+  /// Waits for the exit, reaps the child and returns its exit code as try_reap does.
   /// Cancellation: throws operation_aborted and leaves the child unreaped; waiting
-  /// again later is fine.
+  /// again later is fine. Throws boost::system::system_error when no watch can be set
+  /// up.
   boost::asio::awaitable<int> wait();
 
  private:
-  std::optional<int> try_reap();
+  using source = std::variant<boost::asio::posix::stream_descriptor, boost::asio::signal_set>;
 
+  boost::asio::any_io_executor executor_;
   pid_t pid_;
-  std::variant<boost::asio::posix::stream_descriptor, boost::asio::signal_set> source_;
+  std::optional<source> source_;  // set by the first wait() that has to wait
 };
 
 /// Blocks until `pid` exits, reaps it and returns its exit code as exit_watcher::wait

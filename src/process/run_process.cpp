@@ -26,6 +26,9 @@ using asio::posix::stream_descriptor;
 // small output never reaches are never touched, so they cost no resident memory.
 constexpr std::size_t chunk_size = 32 * 1024;
 
+// How long a command may run before its exit is watched by more than its output ending.
+constexpr std::chrono::milliseconds exit_watch_patience{20};
+
 // Hands everything `pipe` yields to `on_output` until EOF, then closes it.
 awaitable<void> pump(stream_descriptor& pipe, output_stream stream, std::span<char> buffer,
                      const output_handler& on_output) {
@@ -64,6 +67,17 @@ void drain(stream_descriptor& pipe, output_stream stream, std::span<char> buffer
   pipe.close(ec);
 }
 
+// Waits for the child's exit, but only once `patience` has passed. Most commands'
+// output ends with their exit well within it, and this wait is then cancelled before
+// it has set up an exit watch (see exit_watcher). Cancellation: ends quietly while
+// patient, throws operation_aborted once waiting for the exit.
+awaitable<void> exit_after(child_process& child, std::chrono::milliseconds patience) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, patience);
+  co_await expiry(timer);
+  const auto state = co_await asio::this_coro::cancellation_state;
+  if (state.cancelled() == asio::cancellation_type::none) co_await child.wait_exit();
+}
+
 // Streams the child's output (and feeds its input) until the child exits.
 awaitable<void> supervise(child_process& child, const spawn_spec& spec, std::span<char> out_buffer,
                           std::span<char> err_buffer, const output_handler& on_output) {
@@ -72,8 +86,12 @@ awaitable<void> supervise(child_process& child, const spawn_spec& spec, std::spa
   io.push_back(pump(child.stderr_pipe(), output_stream::std_err, err_buffer, on_output));
   if (spec.stdin_data) io.push_back(feed(child.stdin_pipe(), *spec.stdin_data));
   // Output may end before the exit (the child closed its stdout) or after it (a
-  // background process holds the pipes): the exit is what ends the command.
-  if (co_await first_of(all_of(std::move(io)), child.wait_exit()) == 0) co_await child.wait_exit();
+  // background process holds the pipes): the exit is what ends the command. A
+  // background process holding the pipes delays noticing an exit by up to the
+  // patience.
+  if (co_await first_of(all_of(std::move(io)), exit_after(child, exit_watch_patience)) == 0) {
+    co_await child.wait_exit();
+  }
 }
 
 }  // namespace
