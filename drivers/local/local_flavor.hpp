@@ -19,9 +19,10 @@ namespace sbx::drivers::local {
 
 struct local_sandbox_config;
 
-/// Rewrites one command of a sandbox before it starts: spec.argv, spec.env and
-/// spec.cwd may be changed (e.g. the argv wrapped in a sandboxing tool's command
-/// line). May throw an sbx error to refuse the command.
+/// Rewrites one command of a sandbox before it starts: spec.argv, spec.env (what it
+/// sets on top of spec.base_env, the host environment) and spec.cwd may be changed
+/// (e.g. the argv wrapped in a sandboxing tool's command line). May throw an sbx
+/// error to refuse the command.
 using command_wrapper = std::function<void(process::spawn_spec& spec, const local_sandbox_config& config)>;
 
 /// The variations of the local driver.

@@ -33,9 +33,9 @@ struct local_sandbox::state {
         flavor(std::move(flavor)),
         lifetime(std::move(executor)) {}
 
-  // The environment of one command: see local_sandbox.
+  // What one command's environment sets on top of the host's: see local_sandbox.
   process::environment command_environment(const env_map& overlay) const {
-    process::environment env = *host_env;
+    process::environment env;
     process::apply_overlay(env, config.env_vars);
     process::set_variable(env, "HOME", config.workdir);
     process::set_variable(env, "TMPDIR", scratch);
@@ -131,6 +131,7 @@ awaitable<ExecStatus> local_sandbox::exec(ExecRequest request) {
       .cwd = request.cwd.empty() ? state->config.workdir : std::move(request.cwd),
       .stdin_data = std::move(request.stdin_data),
       .groups = state->groups,
+      .base_env = state->host_env,
   };
   if (state->flavor && state->flavor->wrap) state->flavor->wrap(spec, state->config);
   try {

@@ -79,6 +79,8 @@ local::local_flavor safehouse_flavor(const process::environment& host_env,
       },
       .wrap = [require_installed, safehouse](process::spawn_spec& spec, const local::local_sandbox_config& config) {
         require_installed();
+        spec.env = process::flattened(spec.base_env.get(), spec.env);
+        spec.base_env.reset();
         scrub_safehouse_variables(spec.env);
         spec.argv = safehouse_argv(safehouse, config.workdir, config.paths.tmp().string(), std::move(spec.argv));
       },

@@ -64,10 +64,15 @@ bool is_runnable(const std::string& path) {
 
 }  // namespace
 
+constexpr std::string_view default_path = "/usr/local/bin:/usr/bin:/bin";
+
 std::optional<std::string> find_program(const std::string& name, const environment& env,
                                         const std::string& cwd) {
+  return find_on_path(name, find_variable(env, "PATH").value_or(default_path), cwd);
+}
+
+std::optional<std::string> find_on_path(const std::string& name, std::string_view path, const std::string& cwd) {
   if (name.find('/') != std::string::npos) return name;
-  const std::string_view path = find_variable(env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin");
   std::size_t begin = 0;
   for (;;) {
     const std::size_t end = std::min(path.find(':', begin), path.size());
@@ -137,7 +142,8 @@ std::vector<char*> pointers_to(const std::vector<std::string>& strings) {
 std::variant<spawned_child, spawn_failure> spawn(const spawn_spec& spec) {
   if (spec.argv.empty()) throw_system_error(EINVAL, "spawn: empty argv");
   ignore_sigpipe_once();
-  const auto program = find_program(spec.argv.front(), spec.env, spec.cwd);
+  const auto path = find_variable(spec.base_env.get(), spec.env, "PATH").value_or(default_path);
+  const auto program = find_on_path(spec.argv.front(), path, spec.cwd);
   if (!program) return spawn_failure{127, "sbx: " + spec.argv.front() + ": command not found\n"};
 
   pipe_ends in;
@@ -170,9 +176,10 @@ std::variant<spawned_child, spawn_failure> spawn(const spawn_spec& spec) {
   ::posix_spawnattr_setsigdefault(attributes, &default_signals);
 
   const auto argv = pointers_to(spec.argv);
-  const auto envp = pointers_to(spec.env);
+  const auto envp = layered_entries(spec.base_env.get(), spec.env);
   pid_t pid = -1;
-  if (const int error = ::posix_spawn(&pid, program->c_str(), actions, attributes, argv.data(), envp.data())) {
+  if (const int error = ::posix_spawn(&pid, program->c_str(), actions, attributes, argv.data(),
+                                      const_cast<char* const*>(envp.data()))) {
     if (is_usage_error(error)) return describe_failure(error, spec);
     throw_system_error(error, "posix_spawn");
   }

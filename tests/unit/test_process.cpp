@@ -118,6 +118,19 @@ TEST_CASE("run_process runs in cwd with exactly the given environment", "[proces
   fs::remove_all(dir);
 }
 
+TEST_CASE("run_process layers the environment on a shared base", "[process]") {
+  const auto base = std::make_shared<const sbx::process::environment>(
+      sbx::process::environment{"PATH=/nowhere", "WHO=base", "KEEP=kept"});
+  const sbx::process::environment top{"WHO=top", "PATH=/usr/bin:/bin"};
+  captured output;
+  spawn_spec spec{.argv = {"sh", "-c", "printf '%s|%s|%s' \"$WHO\" \"$KEEP\" \"$PATH\""}, .env = top, .base_env = base};
+  CHECK(sbx_test::run(run_process(spec, output.handler())).exit_code == 0);  // sh found on the top PATH
+  CHECK(output.out == "top|kept|/usr/bin:/bin");
+  CHECK(sbx::process::flattened(base.get(), top) ==
+        sbx::process::environment{"KEEP=kept", "WHO=top", "PATH=/usr/bin:/bin"});
+  CHECK(sbx::process::find_variable(base.get(), {}, "WHO") == "base");
+}
+
 TEST_CASE("run_process reports spawn failures like a shell", "[process]") {
   SECTION("a program missing from PATH is exit 127, command not found") {
     captured output;
@@ -263,14 +276,19 @@ TEST_CASE("run_process kills the group when the output handler throws", "[proces
 
 TEST_CASE("run_process returns at the exit even if background processes hold the pipes",
           "[process]") {
+  // The exit is noticed by polling while the command is young, by a pidfd later.
+  const auto [script, code] = GENERATE(table<std::string, int>({
+      {"echo $$; sleep 30 &", 0},
+      {"echo $$; sleep 30 & sleep 0.5; exit 7", 7},
+  }));
   captured output;
   auto groups = std::make_shared<sbx::process::process_group_set>();
-  auto spec = shell("echo $$; sleep 30 &");
+  auto spec = shell(script);
   spec.groups = groups;
   const auto start = std::chrono::steady_clock::now();
   const auto result = sbx_test::run(run_process(spec, output.handler()));
   CHECK(seconds_since(start) < 10);
-  CHECK(result.exit_code == 0);
+  CHECK(result.exit_code == code);
   const pid_t pgid = first_line_pid(output.out);
   CHECK(sbx_test::running_members(pgid) == 1);
   CHECK(groups->size() == 1);  // the background sleep keeps the group recorded
