@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <span>
 #include <vector>
@@ -22,20 +23,38 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::posix::stream_descriptor;
 
-// Read size per stream: half a pipe's default capacity. Pages of the buffer that a
-// small output never reaches are never touched, so they cost no resident memory.
-constexpr std::size_t chunk_size = 32 * 1024;
+// Read sizes per stream: small until a read fills it, then half a pipe's default
+// capacity. Most commands print little, so 1000 of them in flight hold 8 MB of
+// buffers instead of 64 MB that the heap would have to grow into (and fault in).
+constexpr std::size_t small_chunk = 4 * 1024;
+constexpr std::size_t large_chunk = 32 * 1024;
+
+// One stream's read buffer.
+class read_buffer {
+ public:
+  std::span<char> space() noexcept { return large_ ? std::span(large_.get(), large_chunk) : std::span(small_); }
+  // After a read of `n` bytes: a full small buffer means more output is coming fast.
+  void filled(std::size_t n) {
+    if (!large_ && n == small_.size()) large_.reset(new char[large_chunk]);
+  }
+
+ private:
+  std::array<char, small_chunk> small_;
+  std::unique_ptr<char[]> large_;
+};
 
 // How long a command may run before its exit is watched by more than its output ending.
 constexpr std::chrono::milliseconds exit_watch_patience{20};
 
 // Hands everything `pipe` yields to `on_output` until EOF, then closes it.
-awaitable<void> pump(stream_descriptor& pipe, output_stream stream, std::span<char> buffer,
+awaitable<void> pump(stream_descriptor& pipe, output_stream stream, read_buffer& buffer,
                      const output_handler& on_output) {
   for (;;) {
-    const auto [ec, n] = co_await pipe.async_read_some(asio::buffer(buffer.data(), buffer.size()),
+    const auto space = buffer.space();
+    const auto [ec, n] = co_await pipe.async_read_some(asio::buffer(space.data(), space.size()),
                                                        asio::as_tuple(asio::deferred));
-    if (n > 0) on_output(stream, {buffer.data(), n});
+    if (n > 0) on_output(stream, {space.data(), n});
+    buffer.filled(n);
     if (ec == asio::error::eof) break;
     if (ec == asio::error::operation_aborted) co_return;  // the exit came first: drain() reads the rest
     if (ec) throw boost::system::system_error(ec, "read child output");
@@ -53,9 +72,10 @@ awaitable<void> feed(stream_descriptor& pipe, std::string_view data) {
 // Delivers what the pipe holds right now, without waiting for more, then closes it.
 // Only the bytes present on entry are read: a background process that keeps writing
 // cannot hold the caller here.
-void drain(stream_descriptor& pipe, output_stream stream, std::span<char> buffer,
+void drain(stream_descriptor& pipe, output_stream stream, read_buffer& read_buffer,
            const output_handler& on_output) {
   if (!pipe.is_open()) return;
+  const auto buffer = read_buffer.space();
   boost::system::error_code ec;
   stream_descriptor::bytes_readable available;
   pipe.io_control(available, ec);
@@ -79,8 +99,8 @@ awaitable<void> exit_after(child_process& child, std::chrono::milliseconds patie
 }
 
 // Streams the child's output (and feeds its input) until the child exits.
-awaitable<void> supervise(child_process& child, const spawn_spec& spec, std::span<char> out_buffer,
-                          std::span<char> err_buffer, const output_handler& on_output) {
+awaitable<void> supervise(child_process& child, const spawn_spec& spec, read_buffer& out_buffer,
+                          read_buffer& err_buffer, const output_handler& on_output) {
   std::vector<awaitable<void>> io;
   io.push_back(pump(child.stdout_pipe(), output_stream::std_out, out_buffer, on_output));
   io.push_back(pump(child.stderr_pipe(), output_stream::std_err, err_buffer, on_output));
@@ -106,9 +126,8 @@ awaitable<process_result> run_process(spawn_spec spec, output_handler on_output,
   }
   child_process child(executor, std::move(std::get<spawned_child>(spawned)), spec.groups);
 
-  const std::unique_ptr<char[]> buffers(new char[2 * chunk_size]);
-  const std::span out_buffer(buffers.get(), chunk_size);
-  const std::span err_buffer(buffers.get() + chunk_size, chunk_size);
+  read_buffer out_buffer;
+  read_buffer err_buffer;
 
   bool timed_out = false;
   if (timeout) {
