@@ -72,16 +72,15 @@ awaitable<void> feed(stream_descriptor& pipe, std::string_view data) {
 // Delivers what the pipe holds right now, without waiting for more, then closes it.
 // Only the bytes present on entry are read: a background process that keeps writing
 // cannot hold the caller here.
-void drain(stream_descriptor& pipe, output_stream stream, read_buffer& read_buffer,
-           const output_handler& on_output) {
+void drain(stream_descriptor& pipe, output_stream stream, read_buffer& buffer, const output_handler& on_output) {
   if (!pipe.is_open()) return;
-  const auto buffer = read_buffer.space();
+  const auto space = buffer.space();
   boost::system::error_code ec;
   stream_descriptor::bytes_readable available;
   pipe.io_control(available, ec);
   for (std::size_t left = ec ? 0 : available.get(); left > 0 && !ec;) {
-    const std::size_t n = pipe.read_some(asio::buffer(buffer.data(), std::min(left, buffer.size())), ec);
-    if (n > 0) on_output(stream, {buffer.data(), n});
+    const std::size_t n = pipe.read_some(asio::buffer(space.data(), std::min(left, space.size())), ec);
+    if (n > 0) on_output(stream, {space.data(), n});
     left -= std::min(left, n);
   }
   pipe.close(ec);

@@ -394,9 +394,15 @@ TEST_CASE("local driver: spares outlive the driver for the next one; a sweep rem
   CHECK(sandbox_pieces(root).empty());
   CHECK_FALSE(fs::is_empty(root));  // the spares stay
 
-  // Spares that are someone else's business are not adopted: not empty, or a symlink.
+  // Spares that are someone else's business are not adopted: not in a spare's shape,
+  // a spare with a file left in its workdir, or a symlink.
   const fs::path planted = root / ".spare-planted";
   fs::create_directories(planted / "secret");
+  const fs::path dirty = root / ".spare-dirty";
+  fs::create_directories(dirty / "work");
+  fs::create_directories(dirty / "tmp");
+  { std::ofstream(dirty / "owner.json") << "{}"; }
+  { std::ofstream(dirty / "work" / "leak") << "leak"; }
   fs::create_directory_symlink("/etc", root / ".spare-link");
 
   auto driver = make_driver();
@@ -408,6 +414,8 @@ TEST_CASE("local driver: spares outlive the driver for the next one; a sweep rem
     directories.insert(inode_of(sandboxes.back()->workdir()));
   }
   CHECK(directories.contains(recycled));
+  CHECK_FALSE(fs::exists(planted));  // ours but unfit: removed when tried
+  CHECK_FALSE(fs::exists(dirty));
   CHECK(fs::exists("/etc/passwd"));
   for (auto& sandbox : sandboxes) sbx::blocking::run(context, sandbox->destroy());
 
