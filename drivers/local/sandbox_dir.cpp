@@ -2,7 +2,9 @@
 
 #include "drivers/local/host_files.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string>
@@ -43,8 +45,10 @@ bool for_each_entry(int dir, Visit&& visit) noexcept {
 // when it did not say.
 unsigned char entry_type(int dir, std::string_view name, unsigned char reported) noexcept {
   if (reported != DT_UNKNOWN) return reported;
+  char path[NAME_MAX + 1] = {};
+  name.copy(path, std::min<std::size_t>(name.size(), NAME_MAX));
   struct stat st {};
-  if (::fstatat(dir, std::string(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return DT_UNKNOWN;
+  if (::fstatat(dir, path, &st, AT_SYMLINK_NOFOLLOW) != 0) return DT_UNKNOWN;
   if (S_ISDIR(st.st_mode)) return DT_DIR;
   return S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
 }
@@ -53,9 +57,9 @@ unsigned char entry_type(int dir, std::string_view name, unsigned char reported)
 // it was not: a command may have chmodded its HOME).
 bool is_empty_private_directory(int dir, const char* name) noexcept {
   const unique_fd fd(::openat(dir, name, directory_flags));
-  bool empty = fd && is_own(fd.get());
-  if (fd && !for_each_entry(fd.get(), [&](std::string_view, unsigned char) { return empty = false; })) empty = false;
-  return empty;
+  if (!fd || !is_own(fd.get())) return false;
+  bool empty = true;
+  return for_each_entry(fd.get(), [&](std::string_view, unsigned char) { return empty = false; }) && empty;
 }
 
 bool write_all(int fd, std::string_view content) noexcept {
