@@ -24,9 +24,9 @@ using asio::awaitable;
 using asio::posix::stream_descriptor;
 
 // Read sizes per stream: small until a read fills it, then half a pipe's default
-// capacity. Most commands print little, so 1000 of them in flight hold 8 MB of
+// capacity. Most commands print little, so 1000 of them in flight hold 2 MB of
 // buffers instead of 64 MB that the heap would have to grow into (and fault in).
-constexpr std::size_t small_chunk = 4 * 1024;
+constexpr std::size_t small_chunk = 1024;
 constexpr std::size_t large_chunk = 32 * 1024;
 
 // One stream's read buffer.
