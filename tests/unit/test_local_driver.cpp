@@ -317,6 +317,30 @@ TEST_CASE("local sweep removes orphans only", "[local]") {
   CHECK_FALSE(fs::exists(orphan->workdir()));
 }
 
+TEST_CASE("local sweep unlinks a symlink put in place of an orphan and leaves what it points to", "[local]") {
+  local_fixture f;
+  const auto [status, out] = f.exec(*f.create(), {"/bin/sh", "-c", "echo $$"});
+  auto dead_owner = sbx::detail::owner_labels(600s);
+  dead_owner[sbx::detail::label_pid] = std::to_string(std::stoi(out));
+  auto orphan = f.create({.labels = dead_owner});
+  f.run(orphan->write_file(orphan->workdir() + "/keep.txt", "keep"));
+
+  const fs::path moved = fs::temp_directory_path() / ("sbx-local-moved-" + sbx::detail::random_hex(8));
+  fs::rename(f.root / orphan->id(), moved);
+  fs::create_directory_symlink(moved, f.root / orphan->id());
+  { std::ofstream(f.root / "stray-file") << "not a sandbox"; }
+  fs::create_directories(f.root / "stray-dir");
+
+  const auto report = f.run(f.driver.sweep());
+  CHECK(report.removed == std::vector<std::string>{orphan->id()});
+  CHECK_FALSE(fs::exists(fs::symlink_status(f.root / orphan->id())));
+  CHECK(fs::exists(moved / "work" / "keep.txt"));
+  CHECK(fs::exists(moved / "owner.json"));
+  CHECK(fs::exists(f.root / "stray-file"));
+  CHECK(fs::exists(f.root / "stray-dir"));
+  fs::remove_all(moved);
+}
+
 TEST_CASE("local sandbox: the lifetime ends it without destroy", "[local]") {
   local_fixture f;
   auto sandbox = f.create({.timeout_secs = 1});
