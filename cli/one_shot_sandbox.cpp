@@ -32,13 +32,15 @@ awaitable<int> with_sandbox(sandbox_flags flags, sandbox_body body) {
       failure = std::current_exception();
     }
   }
-  if (sandbox && interrupted) {
-    // Under the guard: a second signal during this destroy exits at once (sbx gc
-    // removes what is left).
+  if (sandbox) {
+    // After an interruption, under the guard: a second signal during this destroy
+    // exits at once (sbx gc removes what is left).
     auto destroy = [&]() -> awaitable<void> { co_await sandbox->destroy(); };
-    co_await guard.run(destroy());
-  } else if (sandbox) {
-    co_await sandbox->destroy();
+    if (interrupted) {
+      co_await guard.run(destroy());
+    } else {
+      co_await destroy();
+    }
   }
   if (interrupted) {
     write_all(STDERR_FILENO, sandbox ? "sbx: interrupted; the sandbox was destroyed\n"

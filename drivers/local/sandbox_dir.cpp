@@ -53,11 +53,18 @@ unsigned char entry_type(int dir, std::string_view name, unsigned char reported)
   return S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
 }
 
-// True when `name` in `dir` is an empty directory of this user's, mode 0700 (set when
-// it was not: a command may have chmodded its HOME).
+// Opens the directory `name` of `dir` only if it is this user's, making it mode 0700
+// if it was not (a command may have chmodded its HOME). Invalid otherwise.
+unique_fd open_own(int dir, const char* name) noexcept {
+  unique_fd fd(::openat(dir, name, directory_flags));
+  if (fd && !is_own(fd.get())) fd.reset();
+  return fd;
+}
+
+// True when `name` in `dir` is an empty directory of this user's (see open_own).
 bool is_empty_private_directory(int dir, const char* name) noexcept {
-  const unique_fd fd(::openat(dir, name, directory_flags));
-  if (!fd || !is_own(fd.get())) return false;
+  const unique_fd fd = open_own(dir, name);
+  if (!fd) return false;
   bool empty = true;
   return for_each_entry(fd.get(), [&](std::string_view, unsigned char) { return empty = false; }) && empty;
 }
@@ -80,10 +87,10 @@ bool overwrite(unique_fd file, std::string_view content) noexcept {
 }
 
 // Removes everything inside the directory `name` of `dir` (at `path`/`name`), which
-// must be this user's; makes it mode 0700.
+// must be this user's (see open_own).
 bool empty_directory(const fs::path& path, int dir, const char* name) noexcept {
-  const unique_fd fd(::openat(dir, name, directory_flags));
-  if (!fd || !is_own(fd.get())) return false;
+  const unique_fd fd = open_own(dir, name);
+  if (!fd) return false;
   try {
     std::vector<std::string> entries;
     if (!for_each_entry(fd.get(), [&](std::string_view entry, unsigned char) {

@@ -53,19 +53,18 @@ fs::path spare_pool::next_name(bool counted) {
 }
 
 int spare_pool::take(const spare& spare, const fs::path& target, std::string_view record) {
+  bool fit = false;
   if (spare.emptied_here) {
-    if (!sandbox_dir::rewrite_record(spare.path, record)) {
-      sandbox_dir::erase(spare.path);
-      return EINVAL;
-    }
+    fit = sandbox_dir::rewrite_record(spare.path, record);
   } else {
     const process::unique_fd dir = sandbox_dir::open(spare.path);
     if (!dir) return errno;  // gone (another process took it), or not a directory: forgotten
     if (!sandbox_dir::is_own(dir.get())) return EPERM;  // someone else's: forgotten
-    if (!sandbox_dir::is_pristine(dir.get()) || !sandbox_dir::rewrite_record(dir.get(), record)) {
-      sandbox_dir::erase(spare.path);  // not in the shape this pool leaves: not worth cleaning
-      return EINVAL;
-    }
+    fit = sandbox_dir::is_pristine(dir.get()) && sandbox_dir::rewrite_record(dir.get(), record);
+  }
+  if (!fit) {
+    sandbox_dir::erase(spare.path);  // not in the shape this pool leaves: not worth cleaning
+    return EINVAL;
   }
   return rename_no_replace(spare.path, target);
 }

@@ -11,19 +11,6 @@ namespace sbx::process {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// The operations may end quietly when cancelled (expiry(), all_of), so first_of reports
-// a cancellation of its caller itself, as operation_aborted.
-asio::awaitable<void> throw_if_cancelled() {
-  const auto state = co_await asio::this_coro::cancellation_state;
-  if (state.cancelled() != asio::cancellation_type::none) {
-    throw boost::system::system_error(asio::error::operation_aborted);
-  }
-}
-
-}  // namespace
-
 asio::awaitable<std::size_t> first_of(asio::awaitable<void> a, asio::awaitable<void> b) {
   const auto executor = co_await asio::this_coro::executor;
   const auto [order, a_failure, b_failure] =
@@ -32,7 +19,11 @@ asio::awaitable<std::size_t> first_of(asio::awaitable<void> a, asio::awaitable<v
           asio::co_spawn(executor, std::move(b), asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::deferred);
   if (const auto& failure = order[0] == 0 ? a_failure : b_failure) std::rethrow_exception(failure);
-  co_await throw_if_cancelled();
+  // The operations may end quietly when cancelled (expiry(), all_of), so a
+  // cancellation of the caller is reported here, as operation_aborted.
+  if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+    throw boost::system::system_error(asio::error::operation_aborted);
+  }
   co_return order[0];
 }
 

@@ -21,24 +21,24 @@ namespace sbx::process {
 /// The watch is set up by the first wait() that finds the child still running, not
 /// before: a pidfd is one more open descriptor, and every open descriptor of this
 /// process is copied by each later spawn and scanned by each child's exec (1000 of
-/// them cost every child ~0.08 ms). A child reaped by try_reap() never needs one.
+/// them cost every child ~0.08 ms). A child that has exited when wait() starts never
+/// needs one.
 class exit_watcher {
  public:
   /// Watches `pid`, a child of this process that nobody else reaps.
   exit_watcher(boost::asio::any_io_executor executor, pid_t pid);
 
-  /// Reaps the child if it has exited and returns its exit code: the exit status, or
-  /// 128 + signal number when a signal killed it (255 if someone else reaped it).
-  /// Never blocks.
-  std::optional<int> try_reap();
-
-  /// Waits for the exit, reaps the child and returns its exit code as try_reap does.
+  /// Waits for the exit, reaps the child and returns its exit code: the exit status,
+  /// or 128 + signal number when a signal killed it (255 if someone else reaped it).
   /// Cancellation: throws operation_aborted and leaves the child unreaped; waiting
   /// again later is fine. Throws boost::system::system_error when no watch can be set
   /// up.
   boost::asio::awaitable<int> wait();
 
  private:
+  // Reaps the child if it has exited (never blocks) and returns its exit code.
+  std::optional<int> try_reap();
+
   using source = std::variant<boost::asio::posix::stream_descriptor, boost::asio::signal_set>;
 
   boost::asio::any_io_executor executor_;

@@ -93,8 +93,9 @@ void drain(stream_descriptor& pipe, output_stream stream, read_buffer& buffer, c
 awaitable<void> exit_after(child_process& child, std::chrono::milliseconds patience) {
   asio::steady_timer timer(co_await asio::this_coro::executor, patience);
   co_await expiry(timer);
-  const auto state = co_await asio::this_coro::cancellation_state;
-  if (state.cancelled() == asio::cancellation_type::none) co_await child.wait_exit();
+  if ((co_await asio::this_coro::cancellation_state).cancelled() == asio::cancellation_type::none) {
+    co_await child.wait_exit();
+  }
 }
 
 // Streams the child's output (and feeds its input) until the child exits.

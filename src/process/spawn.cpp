@@ -62,15 +62,10 @@ bool is_runnable(const std::string& path) {
   return ::access(path.c_str(), X_OK) == 0 && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-}  // namespace
-
 constexpr std::string_view default_path = "/usr/local/bin:/usr/bin:/bin";
 
-std::optional<std::string> find_program(const std::string& name, const environment& env,
-                                        const std::string& cwd) {
-  return find_on_path(name, find_variable(env, "PATH").value_or(default_path), cwd);
-}
-
+// Resolves `name` on `path`, a PATH value (colon-separated directories): see
+// find_program.
 std::optional<std::string> find_on_path(const std::string& name, std::string_view path, const std::string& cwd) {
   if (name.find('/') != std::string::npos) return name;
   std::size_t begin = 0;
@@ -83,6 +78,13 @@ std::optional<std::string> find_on_path(const std::string& name, std::string_vie
     if (end == path.size()) return std::nullopt;
     begin = end + 1;
   }
+}
+
+}  // namespace
+
+std::optional<std::string> find_program(const std::string& name, const environment& env,
+                                        const std::string& cwd) {
+  return find_on_path(name, find_variable(env, "PATH").value_or(default_path), cwd);
 }
 
 namespace {

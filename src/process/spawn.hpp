@@ -33,9 +33,6 @@ struct spawn_failure {
 std::optional<std::string> find_program(const std::string& name, const environment& env,
                                         const std::string& cwd);
 
-/// find_program() on a PATH value: colon-separated directories.
-std::optional<std::string> find_on_path(const std::string& name, std::string_view path, const std::string& cwd);
-
 /// Starts `spec` with posix_spawn (vfork-fast on glibc): the child leads a new process
 /// group, has SIGPIPE and SIGXFSZ at their default action and an empty signal mask,
 /// and inherits no other descriptor of this process (every pipe is O_CLOEXEC).
